@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# smtpd benchmark: the same load against Mta (file queue; Redis queue with AOF always) and a real
+# Postfix (discard transport) on this machine, in the same run. Run by hand, never by CI:
+#   bash tests/bench/run.sh [messages-per-cell]
+# Reports, per target, size and concurrency: accepted messages/s from smtp-source, CPU seconds per
+# message of the server's processes, time-to-250 p50/p99 (smtp-load) and peak resident memory.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+N=${1:-5000}
+SIZES=${SIZES:-"1024 10240"}
+CONCS=${CONCS:-"1 10 50"}
+work=$(mktemp -d /tmp/mta-bench.XXXXXX)
+trap 'cleanup' EXIT
+pids_to_kill=()
+cleanup() {
+  [ -n "${pf_dir:-}" ] && postfix -c "$pf_dir/etc" stop >/dev/null 2>&1 || true
+  for p in "${pids_to_kill[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+
+dotnet publish mta/Mta/Mta.csproj -c Release -o "$work/mta-bin" -nologo -v q >/dev/null
+dotnet build tests/bench/SmtpLoad -c Release -o "$work/load-bin" -nologo -v q >/dev/null
+MTA="$work/mta-bin/mta"; LOAD="$work/load-bin/smtp-load"
+
+# CPU seconds (user+system) used so far by a process tree: live members plus reaped children.
+tree_cpu() {
+  local root=$1 total=0 hz; hz=$(getconf CLK_TCK)
+  for pid in $root $(pgrep -P "$root" || true); do
+    [ -r /proc/$pid/stat ] || continue
+    read -r -a f < <(sed 's/^.*) //' /proc/$pid/stat)
+    total=$((total + f[11] + f[12] + f[13] + f[14]))
+  done
+  echo "scale=3; $total / $hz" | bc
+}
+# Resident memory (MiB) of a process tree, summed.
+tree_rss() {
+  local root=$1 kb=0
+  for pid in $root $(pgrep -P "$root" || true); do
+    [ -r /proc/$pid/status ] && kb=$((kb + $(awk '/^VmRSS/{print $2}' /proc/$pid/status)))
+  done
+  echo $((kb / 1024))
+}
+wait_port() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
+
+start_postfix() {
+  pf_dir="$work/postfix"; mkdir -p "$pf_dir/etc" "$pf_dir/spool" "$pf_dir/data"; chown postfix "$pf_dir/data"
+  sed 's/^smtp      inet  n       -       y       -       -       smtpd/127.0.0.1:'"$1"' inet n - n - - smtpd/' /etc/postfix/master.cf > "$pf_dir/etc/master.cf"
+  cat > "$pf_dir/etc/main.cf" <<CF
+compatibility_level = 3.6
+queue_directory = $pf_dir/spool
+data_directory = $pf_dir/data
+myhostname = bench.example
+mydestination =
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+default_transport = discard
+relay_transport = discard
+maillog_file = $pf_dir/maillog
+maillog_file_prefixes = $pf_dir
+CF
+  postfix -c "$pf_dir/etc" start >/dev/null 2>&1
+  wait_port "$1"
+  pf_pid=$(head -1 "$pf_dir/spool/pid/master.pid" | tr -d ' ')
+}
+
+start_mta() { # port backend
+  local dir="$work/mta-$2"; mkdir -p "$dir/etc" "$dir/spool" "$dir/data"
+  cat > "$dir/etc/main.cf" <<CF
+compatibility_level = 3.11
+queue_directory = $dir/spool
+data_directory = $dir/data
+myhostname = bench.example
+mydestination =
+mynetworks = 127.0.0.0/8
+maillog_file = $dir/maillog
+queue_backend = $2
+redis_url = redis://127.0.0.1:$redis_port
+CF
+  echo "127.0.0.1:$1 inet n - n - - smtpd" > "$dir/etc/master.cf"
+  "$MTA" postfix -c "$dir/etc" start-fg >"$dir/stdout" 2>&1 &
+  mta_pid=$!; pids_to_kill+=("$mta_pid")
+  wait_port "$1"
+}
+
+redis_port=36379
+redis-server --port $redis_port --dir "$work" --appendonly yes --appendfsync always --save '' --daemonize no >/dev/null &
+pids_to_kill+=($!)
+start_postfix 30025
+start_mta 30026 file
+file_pid=$mta_pid
+start_mta 30027 redis
+redis_pid=$mta_pid
+
+printf "%-12s %6s %5s %10s %12s %9s %9s %8s\n" target size conc "msg/s" "cpu-ms/msg" "p50-ms" "p99-ms" "rss-MiB"
+for size in $SIZES; do for conc in $CONCS; do
+  for target in postfix:30025:$pf_pid mta-file:30026:$file_pid mta-redis:30027:$redis_pid; do
+    IFS=: read -r name port pid <<<"$target"
+    cpu0=$(tree_cpu "$pid"); t0=$(date +%s.%N)
+    smtp-source -s "$conc" -l "$size" -m "$N" -f load@example.com -t sink@example.net "127.0.0.1:$port"
+    t1=$(date +%s.%N); cpu1=$(tree_cpu "$pid")
+    rate=$(echo "scale=1; $N / ($t1 - $t0)" | bc)
+    cpu=$(echo "scale=3; ($cpu1 - $cpu0) * 1000 / $N" | bc)
+    lat=$("$LOAD" port="$port" messages=$((N / 5)) sessions="$conc" size="$size")
+    p50=$(sed -n 's/.*p50_ms=\([0-9.]*\).*/\1/p' <<<"$lat"); p99=$(sed -n 's/.*p99_ms=\([0-9.]*\).*/\1/p' <<<"$lat")
+    printf "%-12s %6s %5s %10s %12s %9s %9s %8s\n" "$name" "$size" "$conc" "$rate" "$cpu" "$p50" "$p99" "$(tree_rss "$pid")"
+  done
+done; done
