@@ -77,7 +77,7 @@ maillog_file = $dir/maillog
 queue_backend = $2
 redis_url = redis://127.0.0.1:$redis_port
 CF
-  echo "127.0.0.1:$1 inet n - n - - smtpd" > "$dir/etc/master.cf"
+  printf "127.0.0.1:$1 inet n - n - - smtpd\npostlog unix-dgram n - n - 1 postlogd\n" > "$dir/etc/master.cf"
   "$MTA" postfix -c "$dir/etc" start-fg >"$dir/stdout" 2>&1 &
   mta_pid=$!; pids_to_kill+=("$mta_pid")
   wait_port "$1"
