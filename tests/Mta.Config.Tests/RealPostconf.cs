@@ -35,17 +35,21 @@ public sealed class RealPostconf : IDisposable
         foreach (var a in args)
             start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        // A plain thread drains stderr: blocking on async reads starves xunit's thread pool.
+        string stderr = "";
+        var errorReader = new Thread(() => stderr = process.StandardError.ReadToEnd());
+        errorReader.Start();
+        var stdout = process.StandardOutput.ReadToEnd();
         if (!process.WaitForExit(10_000))
         {
             process.Kill();
             throw new TimeoutException("postconf did not finish");
         }
-        var lines = stderr.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        errorReader.Join();
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.StartsWith(Binary + ": ", StringComparison.Ordinal) ? l[(Binary.Length + 2)..] : l)
             .ToList();
-        return (stdout.Result, lines, process.ExitCode);
+        return (stdout, lines, process.ExitCode);
     }
 
     /// <summary>The fatal line's text without "fatal: ", or null.</summary>
