@@ -14,7 +14,7 @@ internal sealed class PostconfParameters
 {
     private readonly Dictionary<string, Parameter> _builtins = new(StringComparer.Ordinal);
     private readonly HashSet<string> _userDefined = new(StringComparer.Ordinal);
-    private readonly IReadOnlyDictionary<string, string> _explicit;
+    private readonly Dictionary<string, string> _explicit;
     private readonly IReadOnlyList<PostconfService> _services;
     private readonly string _configDirectory;
     private readonly TextWriter _err;
@@ -24,7 +24,7 @@ internal sealed class PostconfParameters
     public PostconfParameters(IReadOnlyDictionary<string, string> explicitSettings, IReadOnlyList<PostconfService> services,
         string configDirectory, TextWriter err)
     {
-        _explicit = explicitSettings;
+        _explicit = new Dictionary<string, string>(explicitSettings, StringComparer.Ordinal);
         _services = services;
         _configDirectory = configDirectory;
         _err = err;
@@ -35,11 +35,16 @@ internal sealed class PostconfParameters
                 _builtins.TryAdd(p.Name, p);
     }
 
-    public bool IsKnown(string name) => _builtins.ContainsKey(name) || _userDefined.Contains(name);
+    public bool IsKnown(string name) =>
+        _builtins.ContainsKey(name) || _userDefined.Contains(name) || ParameterCatalogue.LegacyNames.Contains(name);
 
-    /// <summary>Every known name, sorted as postconf prints them (strcmp order).</summary>
-    public IEnumerable<string> KnownNames =>
-        _builtins.Keys.Concat(_userDefined).Distinct().OrderBy(n => n, StringComparer.Ordinal);
+    /// <summary>
+    /// Every name postconf lists, sorted as it prints them (strcmp order): built-in, service-defined and
+    /// user-defined; a legacy name only once main.cf sets it.
+    /// </summary>
+    public IEnumerable<string> KnownNames => _builtins.Keys.Concat(_userDefined)
+        .Concat(ParameterCatalogue.LegacyNames.Where(_explicit.ContainsKey))
+        .Distinct().OrderBy(n => n, StringComparer.Ordinal);
 
     public static bool IsRaw(string name) => ParameterCatalogue.IsRaw(name);
 
@@ -50,13 +55,15 @@ internal sealed class PostconfParameters
             return value;
         if (nonDefaultOnly && !defaultsOnly)
             return null;
+        if (ParameterCatalogue.LegacyNames.Contains(name))
+            return "";
         return _builtins.ContainsKey(name) ? DefaultText(name, defaultsOnly) : null;
     }
 
     /// <summary>$-expands a value the way postconf -x does; throws <see cref="PostconfFatal"/> on a syntax error.</summary>
-    public string Expand(string value, bool defaultsOnly)
+    public string Expand(string value, bool defaultsOnly, PostconfService? scope = null)
     {
-        var result = MacroExpander.Expand(value, n => Lookup(n, defaultsOnly, nonDefaultOnly: false));
+        var result = MacroExpander.Expand(value, n => scope?.Lookup(n) ?? Lookup(n, defaultsOnly, nonDefaultOnly: false));
         if (result.IsError)
         {
             foreach (var warning in result.Warnings)
@@ -115,9 +122,17 @@ internal sealed class PostconfParameters
         if (_explicit.TryGetValue("smtpd_restriction_classes", out var classes))
             foreach (var cls in Expand(classes, false).Split([',', ' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries))
                 Flag(cls, null);
-        foreach (var (name, value) in _explicit)
+        foreach (var (name, value) in _explicit.ToArray())
+        {
+            if (name is "process_id" or "process_name")
+            {
+                _err.WriteLine($"postconf: warning: {_configDirectory}/main.cf: read-only parameter assignment: {name}={value}");
+                _explicit.Remove(name);
+                continue;
+            }
             if (!(_builtins.ContainsKey(name) && IsRaw(name)))
                 Scan(value, null);
+        }
     }
 
     private void Scan(string value, PostconfService? scope)
@@ -158,9 +173,11 @@ internal sealed class PostconfParameters
     }
 
     /// <summary>pcf_flag_unused_main_parameters() and ..._master_parameters(): warnings sorted by name.</summary>
-    public void WarnUnused()
+    public void WarnUnused(bool mainToo)
     {
-        foreach (var (name, value) in _explicit.Where(e => !IsKnown(e.Key)).OrderBy(e => e.Key, StringComparer.Ordinal))
+        IEnumerable<KeyValuePair<string, string>> unusedMain = mainToo
+            ? _explicit.Where(e => !IsKnown(e.Key)).OrderBy(e => e.Key, StringComparer.Ordinal) : [];
+        foreach (var (name, value) in unusedMain)
             _err.WriteLine($"postconf: warning: {_configDirectory}/main.cf: unused parameter: {name}={value}");
         foreach (var service in _services)
         {
@@ -178,4 +195,7 @@ internal sealed record PostconfService(string Name, string Program, IReadOnlyLis
     public HashSet<string> ValidNames { get; } = new(StringComparer.Ordinal);
 
     public bool Defines(string name) => Overrides.Any(o => o.Key == name);
+
+    /// <summary>The service's own -o value for a name (the last one wins), or null.</summary>
+    public string? Lookup(string name) => Overrides.LastOrDefault(o => o.Key == name).Value;
 }
