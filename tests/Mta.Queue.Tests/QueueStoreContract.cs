@@ -268,15 +268,21 @@ public abstract class QueueStoreContract : IAsyncLifetime
     [Fact]
     public async Task DepthsCountEachQueueWithItsOldestArrival()
     {
-        var before = DateTimeOffset.UtcNow.AddSeconds(-2);
-        for (int i = 0; i < 3; i++) await EnqueueAsync();
-        await Store.ClaimNextAsync("qmgr", LongLease, default);
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var arrivals = new Dictionary<QueueId, DateTimeOffset>();
+        for (int hours = 1; hours <= 3; hours++)
+        {
+            var envelope = SampleEnvelope() with { ArrivalTime = now.AddHours(-hours) };
+            arrivals[await EnqueueAsync(Store, [1, 2, 3], envelope)] = envelope.ArrivalTime;
+        }
+        var claimed = (await Store.ClaimNextAsync("qmgr", LongLease, default))!.Id;
         var depths = (await Store.GetDepthsAsync(default)).ToDictionary(d => d.Queue);
         Assert.Equal(5, depths.Count);
         Assert.Equal(2, depths[QueueName.Incoming].Messages);
         Assert.Equal(1, depths[QueueName.Active].Messages);
         Assert.Equal(0, depths[QueueName.Deferred].Messages);
         Assert.Null(depths[QueueName.Deferred].OldestArrival);
-        Assert.InRange(depths[QueueName.Incoming].OldestArrival!.Value, before, DateTimeOffset.UtcNow.AddSeconds(1));
+        Assert.Equal(arrivals[claimed], depths[QueueName.Active].OldestArrival);
+        Assert.Equal(arrivals.Where(a => a.Key != claimed).Min(a => a.Value), depths[QueueName.Incoming].OldestArrival);
     }
 }

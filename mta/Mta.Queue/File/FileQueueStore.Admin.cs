@@ -4,6 +4,8 @@ namespace Mta.Queue.File;
 
 public sealed partial class FileQueueStore
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _arrivals = new(StringComparer.Ordinal);
+
     public async ValueTask<QueuedMessage?> GetAsync(QueueId id, CancellationToken cancellationToken)
     {
         if (!QueueId.IsValid(id.Value)) return null;
@@ -76,9 +78,10 @@ public sealed partial class FileQueueStore
         return count;
     }
 
-    public ValueTask<IReadOnlyList<QueueDepth>> GetDepthsAsync(CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<QueueDepth>> GetDepthsAsync(CancellationToken cancellationToken)
     {
-        // Counting reads no file: arrival comes from the queue ID's time part, as Postfix's tools read it.
+        // Arrival never changes, so each state file is read once per message, not once per metrics scrape.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var depths = new List<QueueDepth>(QueueNames.All.Count);
         foreach (var queue in QueueNames.All)
         {
@@ -86,13 +89,29 @@ public sealed partial class FileQueueStore
             DateTimeOffset? oldest = null;
             foreach (var path in Directory.EnumerateFiles(_layout.Directory(queue)))
             {
-                if (!QueueId.TryGetTime(Path.GetFileName(path), out var arrival)) continue;
+                string name = Path.GetFileName(path);
+                if (!QueueId.IsValid(name)) continue;
+                if (!_arrivals.TryGetValue(name, out var arrival))
+                {
+                    Format.MessageRecord? record = null;
+                    try
+                    {
+                        record = await MessageFile.TryReadAsync(path, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
+                    {
+                    }
+                    if (record is null) QueueId.TryGetTime(name, out arrival);
+                    else _arrivals[name] = arrival = record.Envelope.Arrival;
+                }
+                seen.Add(name);
                 count++;
                 if (oldest is null || arrival < oldest) oldest = arrival;
             }
             depths.Add(new QueueDepth(queue, count, oldest));
         }
-        return ValueTask.FromResult<IReadOnlyList<QueueDepth>>(depths);
+        foreach (var gone in _arrivals.Keys.Where(k => !seen.Contains(k)).ToList()) _arrivals.TryRemove(gone, out _);
+        return depths;
     }
 
     /// <summary>
