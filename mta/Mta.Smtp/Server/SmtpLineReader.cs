@@ -59,15 +59,16 @@ internal sealed class SmtpLineReader(int lineLimit)
                 // Hand the first lineLimit bytes back as Partial and re-read the rest later.
                 return TakePartial(input, buffer, line.Slice(0, lineLimit));
             }
-            input.AdvanceTo(reader.Position);
             if (_skipping || line.Length > lineLimit + 1)
             {
+                input.AdvanceTo(reader.Position);
                 _skipping = false;
                 _length = 0;
                 return LineStatus.TooLong;
             }
             _length = (int)line.Length;
-            line.CopyTo(_line);
+            line.CopyTo(_line); // before AdvanceTo: the pipe may recycle the segment afterwards
+            input.AdvanceTo(reader.Position);
             StripTerminator(detectBareLf);
             return LineStatus.Line;
         }

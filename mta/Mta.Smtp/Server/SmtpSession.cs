@@ -77,6 +77,12 @@ internal sealed partial class SmtpSession
         {
             _reason ??= "lost connection";
         }
+        catch (Exception e)
+        {
+            // A bug, not a client problem: say so loudly, drop the transaction, never answer 250.
+            Log($"error: {NameAddr}: unexpected {e.GetType().Name}: {e.Message}");
+            _reason ??= "lost connection";
+        }
         finally
         {
             await DiscardTransactionAsync();

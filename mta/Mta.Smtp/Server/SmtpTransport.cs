@@ -24,8 +24,13 @@ internal sealed class SmtpTransport(IDuplexPipe raw) : IAsyncDisposable
     /// </summary>
     public void DiscardBufferedInput()
     {
-        while (Input.TryRead(out var result) && !result.Buffer.IsEmpty)
+        while (Input.TryRead(out var result))
+        {
+            var empty = result.Buffer.IsEmpty;
             Input.AdvanceTo(result.Buffer.End);
+            if (empty || result.IsCompleted)
+                break;
+        }
     }
 
     /// <summary>Runs the server TLS handshake over the raw pipes and switches the session to the TLS pipes.</summary>
