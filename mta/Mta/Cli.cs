@@ -15,7 +15,7 @@ public static class Cli
     {
         ["postconf"] = Mta.Commands.PostconfCommand.Run,
         ["postfix"] = Mta.Commands.PostfixCommand.Run,
-        ["sendmail"] = NotYet("sendmail"),
+        ["sendmail"] = Mta.Commands.SendmailCommand.Run,
         ["mailq"] = NotYet("mailq"),
         ["newaliases"] = NotYet("newaliases"),
         ["postqueue"] = NotYet("postqueue"),

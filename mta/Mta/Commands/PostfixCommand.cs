@@ -38,10 +38,7 @@ internal static class PostfixCommand
         configDirectory ??= Environment.GetEnvironmentVariable("MAIL_CONFIG") ?? "/etc/postfix";
         var command = args[i];
         if (command != "check")
-        {
-            err.WriteLine($"mta: postfix {command}: not yet implemented");
-            return 1;
-        }
+            return Lifecycle.Run(command, configDirectory, output, err);
         var check = new ConfigurationCheck(configDirectory);
         check.Run();
         foreach (var warning in check.Warnings)
