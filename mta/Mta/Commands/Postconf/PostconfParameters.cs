@@ -196,6 +196,14 @@ internal sealed record PostconfService(string Name, string Program, IReadOnlyLis
 
     public bool Defines(string name) => Overrides.Any(o => o.Key == name);
 
-    /// <summary>The service's own -o value for a name (the last one wins), or null.</summary>
-    public string? Lookup(string name) => Overrides.LastOrDefault(o => o.Key == name).Value;
+    /// <summary>
+    /// A name as seen inside this service: its read-only process_name and service_name, then its own -o value
+    /// (the last one wins), or null.
+    /// </summary>
+    public string? Lookup(string name) => name switch
+    {
+        "process_name" => Program[(Program.LastIndexOf('/') + 1)..],
+        "service_name" => Name,
+        _ => Overrides.LastOrDefault(o => o.Key == name).Value,
+    };
 }
