@@ -285,4 +285,21 @@ public abstract class QueueStoreContract : IAsyncLifetime
         Assert.Equal(arrivals[claimed], depths[QueueName.Active].OldestArrival);
         Assert.Equal(arrivals.Where(a => a.Key != claimed).Min(a => a.Value), depths[QueueName.Incoming].OldestArrival);
     }
+
+    [Fact]
+    public async Task HeartbeatKeepsTheLeaseAndReportsItsLoss()
+    {
+        var id = await EnqueueAsync();
+        var lease = TimeSpan.FromMilliseconds(600);
+        await using var heartbeat = new LeaseHeartbeat(Store, (await Store.ClaimNextAsync("qmgr", lease, default))!, lease);
+        await Task.Delay(1000);
+        var peer = await OpenAsync();
+        Assert.Null(await peer.ClaimNextAsync("peer", lease, default));
+        Assert.False(heartbeat.Lost.IsCancellationRequested);
+
+        Assert.True(await peer.HoldAsync(id, default));
+        var lost = new TaskCompletionSource();
+        await using var registration = heartbeat.Lost.Register(() => lost.TrySetResult());
+        await lost.Task.WaitAsync(TimeSpan.FromSeconds(3));
+    }
 }

@@ -33,4 +33,27 @@ public class RedisUrlTests
     [InlineData("http://localhost")]
     [InlineData("redis://host/notanumber")]
     public void RejectsOtherForms(string url) => Assert.Throws<FormatException>(() => RedisUrl.Parse(url));
+
+    [Fact]
+    public void QueueOptionsRideInTheQueryString()
+    {
+        var options = RedisQueueStoreOptions.FromUrl("redis://:pw@redis:6379/1?shards=32&wait_replicas=1&wait_timeout=250&prefix=mail&timeout=3000");
+        Assert.Equal(32, options.Shards);
+        Assert.Equal(1, options.WaitReplicas);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), options.WaitTimeout);
+        Assert.Equal("mail", options.KeyPrefix);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.OperationTimeout);
+        Assert.Equal(1, RedisUrl.Parse(options.RedisUrl).DefaultDatabase);
+
+        var defaults = RedisQueueStoreOptions.FromUrl("redis://redis");
+        Assert.Equal(16, defaults.Shards);
+        Assert.Equal(0, defaults.WaitReplicas);
+    }
+
+    [Theory]
+    [InlineData("redis://redis?shards=0")]
+    [InlineData("redis://redis?wait_replica=1")]
+    [InlineData("redis://redis?prefix={x}")]
+    [InlineData("redis://redis?shards")]
+    public void RejectsBadQueueOptions(string url) => Assert.Throws<FormatException>(() => RedisQueueStoreOptions.FromUrl(url));
 }
