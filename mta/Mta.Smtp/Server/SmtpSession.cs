@@ -85,8 +85,8 @@ internal sealed partial class SmtpSession
         }
         finally
         {
-            await DiscardTransactionAsync();
             LogAbnormalEnd();
+            await DiscardTransactionAsync();
             Log($"disconnect from {NameAddr}{FormatStatistics()}");
             SmtpdMetrics.ActiveSessions.Dec();
             _timeout.Dispose();
