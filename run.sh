@@ -24,6 +24,7 @@ qmgr      unix  n       -       n       300     1       qmgr
 smtp      unix  -       -       n       -       -       smtp
 relay     unix  -       -       n       -       -       smtp
 local     unix  -       n       n       -       -       local
+postlog   unix-dgram n  -       n       -       1       postlogd
 CF
 fi
 echo "mta: configuration in $root/etc; commands: $root/bin/mta postconf -c $root/etc -n | postfix -c $root/etc status" >&2

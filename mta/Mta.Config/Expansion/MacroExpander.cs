@@ -325,7 +325,19 @@ public sealed class MacroExpander
         return (_status & Status.Error) == 0;
     }
 
-    // Named functions ($name{...}) are a Postfix extension point that main.cf never registers.
+    private static string DomainToAscii(string domain)
+    {
+        try
+        {
+            return domain.Length == 0 ? domain : new System.Globalization.IdnMapping().GetAscii(domain);
+        }
+        catch (ArgumentException)
+        {
+            return domain;
+        }
+    }
+
+    // Named functions (${name{...}}): Postfix registers only domain_to_ascii; any other name is an error.
     private Status ParseFunction(string buf, int nameStart, int nameEnd, int curly)
     {
         int cp = curly;
@@ -334,7 +346,14 @@ public sealed class MacroExpander
         if (cp != buf.Length)
             return Fail($"unexpected input at: \"...{argument}}}>>>{Clip(buf, cp)}\"");
         var name = buf[nameStart..nameEnd];
-        return Fail($"unknown function \"{name}\" at\"...>>>{name}{{{argument}}}\"");
+        if (name != "domain_to_ascii")
+            return Fail($"unknown function \"{name}\" at\"...>>>{name}{{{argument}}}\"");
+        // Postfix 3.11 registers domain_to_ascii for defaults such as smtp_requiretls_policy.
+        var (value, status) = ExpandInto(argument, _lookup, _recursive, _scan, _warnings, _undefined, _outerDepth + _level);
+        _status |= status;
+        if ((_status & Status.Error) == 0 && !_scan)
+            _result.Append(DomainToAscii(value));
+        return _status;
     }
 
     // mac_exp_extract_curly_payload: cp is at '{'; returns the balanced payload and skips white space after '}'.

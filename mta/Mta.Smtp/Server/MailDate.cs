@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Mta.Smtp.Server;
 
 /// <summary>RFC 5322 dates as Postfix's mail_date() writes them: "Wed, 25 Nov 2026 22:44:49 +0000 (UTC)".</summary>
-internal static class MailDate
+public static class MailDate
 {
     public static string Format(DateTimeOffset time, TimeZoneInfo? zone = null)
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using Mta.Config.Lists;
 using Mta.Config;
 using Mta.Config.MasterCf;
 using Mta.Smtp;
@@ -56,7 +57,7 @@ internal static class SmtpdBinding
             ForbidBareNewlineRejectCode = p.Get(C.SmtpdForbidBareNewlineRejectCode),
             ForbidBareNewlineExclusions = Networks(p, ConfigList.Split(p.Get(C.SmtpdForbidBareNewlineExclusions))),
             DiscardEhloKeywords = p.Get(C.SmtpdDiscardEhloKeywords).Select(k => k.ToLowerInvariant()).ToHashSet(),
-            SmtputF8Enable = p.Get(C.SmtputF8Enable),
+            SmtputF8Enable = p.Get(C.Smtputf8Enable),
             TlsSecurityLevel = tlsLevel,
             TlsWrapperMode = wrapper,
             TlsCertificate = (tlsLevel != TlsSecurityLevel.None || wrapper) && certFile.Length > 0

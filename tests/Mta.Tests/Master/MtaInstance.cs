@@ -24,7 +24,7 @@ internal sealed class MtaInstance : IDisposable
         Directory.CreateDirectory(ConfigDirectory);
         WriteMainCf(extraMainCf);
         File.WriteAllText(Path.Combine(ConfigDirectory, "master.cf"),
-            $"127.0.0.1:{Port} inet n - n - - smtpd\nqmgr unix n - n 300 1 qmgr\n");
+            $"127.0.0.1:{Port} inet n - n - - smtpd\nqmgr unix n - n 300 1 qmgr\npostlog unix-dgram n - n - 1 postlogd\n");
     }
 
     public void WriteMainCf(string extra) => File.WriteAllText(Path.Combine(ConfigDirectory, "main.cf"), $"""

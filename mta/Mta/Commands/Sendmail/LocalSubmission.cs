@@ -5,6 +5,7 @@ using Mta.Config;
 using Mta.Master;
 using Mta.Queue;
 using Mta.Smtp;
+using Mta.Smtp.Server;
 
 namespace Mta.Commands.Sendmail;
 
