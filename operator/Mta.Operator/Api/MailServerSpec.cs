@@ -57,8 +57,9 @@ public sealed class MailServerSpec
     [JsonPropertyName("delivery")]
     public DeliveryTierSpec Delivery { get; set; } = new();
 
+    /// <summary>Defaults to a managed Redis.</summary>
     [JsonPropertyName("redis")]
-    public RedisSpec Redis { get; set; } = new();
+    public RedisSpec Redis { get; set; } = new() { Managed = new() };
 
     [JsonPropertyName("mailboxStorage")]
     public MailboxStorageSpec? MailboxStorage { get; set; }
