@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Mta.Operator.Controller;
 
 /// <summary>Everything the operator can be told (environment variables in Program.cs; tests set short timings).</summary>
@@ -38,6 +40,9 @@ public sealed record OperatorOptions
 
     /// <summary>Port of /healthz, /readyz and /metrics (0 = any free port, for tests).</summary>
     public int HttpPort { get; init; } = 8080;
+
+    /// <summary>Address those endpoints listen on (tests use loopback).</summary>
+    public IPAddress HttpBindAddress { get; init; } = IPAddress.Any;
 
     /// <summary>A watch with no event, bookmark or reconnect for this long makes /healthz fail.</summary>
     public TimeSpan WatchStaleAfter { get; init; } = TimeSpan.FromMinutes(15);
