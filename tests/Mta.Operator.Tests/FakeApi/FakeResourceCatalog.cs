@@ -15,6 +15,7 @@ public sealed class FakeResourceCatalog
     public static readonly FakeResource ConfigMaps = new("", "v1", "configmaps", "ConfigMap");
     public static readonly FakeResource Secrets = new("", "v1", "secrets", "Secret");
     public static readonly FakeResource Services = new("", "v1", "services", "Service", HasStatus: true);
+    public static readonly FakeResource PersistentVolumeClaims = new("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", HasStatus: true);
     public static readonly FakeResource CoreEvents = new("", "v1", "events", "Event");
     public static readonly FakeResource Deployments = new("apps", "v1", "deployments", "Deployment", HasStatus: true);
     public static readonly FakeResource StatefulSets = new("apps", "v1", "statefulsets", "StatefulSet", HasStatus: true);
@@ -30,7 +31,7 @@ public sealed class FakeResourceCatalog
     /// <summary>The built-in kinds plus the MailServer CRD; optional CRDs (monitoring, KEDA) are added by tests.</summary>
     public FakeResourceCatalog()
     {
-        resources.AddRange([MailServers, ConfigMaps, Secrets, Services, CoreEvents, Deployments, StatefulSets,
+        resources.AddRange([MailServers, ConfigMaps, Secrets, Services, PersistentVolumeClaims, CoreEvents, Deployments, StatefulSets,
             HorizontalPodAutoscalers, PodDisruptionBudgets, NetworkPolicies, Leases, Events]);
     }
 
