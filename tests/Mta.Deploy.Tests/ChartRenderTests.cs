@@ -64,12 +64,14 @@ public sealed class ChartRenderTests
         var container = Manifests.OfType<V1Deployment>(yaml).Single().Spec.Template.Spec.Containers.Single();
         Assert.Equal("/healthz", container.LivenessProbe.HttpGet.Path);
         Assert.Equal("/readyz", container.ReadinessProbe.HttpGet.Path);
-        Assert.Equal("health", container.LivenessProbe.HttpGet.Port.Value);
-        var ports = container.Ports.ToDictionary(p => p.Name, p => p.ContainerPort);
-        Assert.Equal(8081, ports["health"]);
-        Assert.Equal(8080, ports["metrics"]);
+        Assert.Equal("http", container.LivenessProbe.HttpGet.Port.Value);
+        Assert.Equal("http", container.ReadinessProbe.HttpGet.Port.Value);
+        // One listener serves all three endpoints; its default is the operator's own default.
+        var port = Assert.Single(container.Ports);
+        Assert.Equal(("http", new Mta.Operator.Controller.OperatorOptions().HttpPort), (port.Name, port.ContainerPort));
+        Assert.Equal(port.ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), container.Env.Single(e => e.Name == "HTTP_PORT").Value);
         var service = Manifests.OfType<V1Service>(yaml).Single();
-        Assert.Equal(["health", "metrics"], service.Spec.Ports.Select(p => p.Name));
+        Assert.Equal("http", Assert.Single(service.Spec.Ports).Name);
     }
 
     [Fact]
@@ -78,7 +80,7 @@ public sealed class ChartRenderTests
         var pod = Manifests.OfType<V1Pod>(Manifests.Template()).Single();
         Assert.Equal("test", pod.Metadata.Annotations["helm.sh/hook"]);
         var script = string.Join("\n", pod.Spec.Containers.Single().Command);
-        Assert.Contains("http://mta-operator.mta-system.svc:8081/readyz", script);
+        Assert.Contains("http://mta-operator.mta-system.svc:8080/readyz", script);
         Assert.True(pod.Spec.Containers.Single().SecurityContext.ReadOnlyRootFilesystem);
     }
 
@@ -108,7 +110,8 @@ public sealed class ChartRenderTests
     {
         var monitor = Manifests.OfType<ServiceMonitor>(Manifests.TemplateFull()).Single();
         var endpoint = Assert.Single(monitor.Spec.Endpoints);
-        Assert.Equal("metrics", endpoint.Port);
+        Assert.Equal("http", endpoint.Port);
+        Assert.Equal("/metrics", endpoint.Path);
         Assert.True(endpoint.HonorLabels);
         Assert.Equal("kube-prometheus-stack", monitor.Metadata.Labels["release"]);
     }
@@ -135,13 +138,46 @@ public sealed class ChartRenderTests
     }
 
     [Fact]
-    public void NamespacedRbacGrantsARolePerWatchedNamespaceAndNoClusterWideManagerRole()
+    public void NamespacedRbacGrantsARoleInTheWatchedNamespaceAndNoClusterWideManagerRole()
     {
         var objects = Manifests.LoadStrict(Manifests.TemplateFull());
-        var managerRoles = objects.OfType<V1Role>().Where(r => r.Metadata.Name.EndsWith("-manager", StringComparison.Ordinal)).ToList();
-        Assert.Equal(["mail", "mail-staging"], managerRoles.Select(r => r.Metadata.NamespaceProperty).Order());
+        var managerRole = objects.OfType<V1Role>().Single(r => r.Metadata.Name.EndsWith("-manager", StringComparison.Ordinal));
+        Assert.Equal("mail", managerRole.Metadata.NamespaceProperty);
         Assert.DoesNotContain(objects.OfType<V1ClusterRole>(), r => r.Metadata.Name.EndsWith("-manager", StringComparison.Ordinal));
-        Assert.Equal("mail,mail-staging", WatchNamespacesEnv(objects));
+        Assert.Equal("mail", OperatorEnv(objects, "WATCH_NAMESPACE"));
+
+        var clusterWide = Manifests.LoadStrict(Manifests.Template());
+        Assert.Single(clusterWide.OfType<V1ClusterRole>(), r => r.Metadata.Name == "mta-operator-manager");
+        Assert.DoesNotContain(OperatorContainer(clusterWide).Env, e => e.Name == "WATCH_NAMESPACE");
+    }
+
+    [Fact]
+    public void LeaderElectionMayTouchOnlyTheOperatorsLease()
+    {
+        var role = Manifests.OfType<V1Role>(Manifests.Template()).Single(r => r.Metadata.Name.EndsWith("-leader-election", StringComparison.Ordinal));
+        Assert.Equal("mta-system", role.Metadata.NamespaceProperty);
+        var named = role.Rules.Single(r => r.ResourceNames is not null);
+        Assert.Equal([new Mta.Operator.Controller.OperatorOptions().LeaseName], named.ResourceNames);
+        Assert.Equal(["get", "update"], named.Verbs);
+        Assert.Equal(["create"], role.Rules.Single(r => r.ResourceNames is null).Verbs);
+    }
+
+    [Fact]
+    public void ManagerRoleNeverListsSecretsOrTouchesPodsOrRbac()
+    {
+        var rules = Manifests.OfType<V1ClusterRole>(Manifests.Template()).Single(r => r.Metadata.Name == "mta-operator-manager").Rules;
+        Assert.Equal(["get"], rules.Single(r => r.Resources.Contains("secrets")).Verbs);
+        Assert.DoesNotContain(rules, r => r.Resources.Contains("pods") || r.Resources.Contains("*") || r.Verbs.Contains("*"));
+        Assert.DoesNotContain(rules, r => r.ApiGroups.Contains("rbac.authorization.k8s.io"));
+    }
+
+    [Fact]
+    public void EveryEnvironmentVariableTheChartSetsIsOneTheOperatorReads()
+    {
+        var program = RepoPaths.Read("operator", "Mta.Operator", "Program.cs");
+        var set = OperatorContainer(Manifests.LoadStrict(Manifests.TemplateFull())).Env.Select(e => e.Name)
+            .Except(["Logging__LogLevel__Default", "DOTNET_gcServer", "NODE_NAME"]); // host configuration and full-values.yaml's extraEnv
+        Assert.All(set, name => Assert.Contains($"Env(\"{name}\")", program));
     }
 
     [Fact]
@@ -160,7 +196,9 @@ public sealed class ChartRenderTests
         Assert.Contains("leaderElection", result.StdErr);
     }
 
-    private static string WatchNamespacesEnv(IEnumerable<object> objects) =>
-        objects.OfType<V1Deployment>().Single().Spec.Template.Spec.Containers.Single()
-            .Env.Single(e => e.Name == "MTA_OPERATOR_WATCH_NAMESPACES").Value;
+    private static V1Container OperatorContainer(IEnumerable<object> objects) =>
+        objects.OfType<V1Deployment>().Single().Spec.Template.Spec.Containers.Single();
+
+    private static string OperatorEnv(IEnumerable<object> objects, string name) =>
+        OperatorContainer(objects).Env.Single(e => e.Name == name).Value;
 }

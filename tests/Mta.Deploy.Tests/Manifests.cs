@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using k8s;
 using Mta.Operator.Api;
 
@@ -19,9 +20,16 @@ internal static class Manifests
         ["monitoring.coreos.com/v1/PrometheusRule"] = typeof(PrometheusRule),
     };
 
+    // Rendering is pure, so each distinct set of arguments is rendered once per test run.
+    private static readonly ConcurrentDictionary<string, Lazy<string>> Rendered = new();
+
     /// <summary>`helm template` of the chart with the given extra arguments; fails the test if helm fails.</summary>
-    public static string Template(params string[] arguments) =>
-        ToolRunner.RunOk(RepoPaths.RequireHelm(), ["template", Release, RepoPaths.Chart, "--namespace", Namespace, .. arguments]);
+    public static string Template(params string[] arguments)
+    {
+        var helm = RepoPaths.RequireHelm();
+        return Rendered.GetOrAdd(string.Join('\0', arguments), _ => new Lazy<string>(() =>
+            ToolRunner.RunOk(helm, ["template", Release, RepoPaths.Chart, "--namespace", Namespace, .. arguments]))).Value;
+    }
 
     public static string TemplateFull(bool monitoringApis = true) =>
         Template(["-f", RepoPaths.Combine("tests", "chart", "full-values.yaml"), .. monitoringApis ? MonitoringApis : []]);

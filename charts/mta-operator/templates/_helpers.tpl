@@ -51,13 +51,10 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 {{- end }}
 
-{{- define "mta-operator.mtaImage" -}}
-{{- printf "%s:%s" .Values.mtaImage.repository (default .Chart.AppVersion .Values.mtaImage.tag) }}
-{{- end }}
-
 {{/*
-The operator's permissions on the namespaced objects it reads and owns. Kept identical to
-deploy/operator/rbac.yaml (a test in tests/Mta.Deploy.Tests compares the rules).
+The operator's permissions on the namespaced objects it reads and owns, and only the verbs it uses: children are
+written with server-side apply (patch; create when absent) and pruned (delete), status is replaced (update),
+Secrets are read only when a MailServer names one (the Redis password).
 */}}
 {{- define "mta-operator.managerRules" -}}
 - apiGroups: ["mta.dev"]
@@ -67,40 +64,44 @@ deploy/operator/rbac.yaml (a test in tests/Mta.Deploy.Tests compares the rules).
   resources: ["mailservers/status"]
   verbs: ["get", "patch", "update"]
 - apiGroups: [""]
-  resources: ["configmaps", "services", "persistentvolumeclaims"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  resources: ["configmaps", "services"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: ["apps"]
   resources: ["deployments", "statefulsets"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: ["autoscaling"]
   resources: ["horizontalpodautoscalers"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: ["networking.k8s.io"]
   resources: ["networkpolicies"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
-- apiGroups: ["keda.sh"]
-  resources: ["scaledobjects"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: ["monitoring.coreos.com"]
   resources: ["servicemonitors", "prometheusrules"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+- apiGroups: ["keda.sh"]
+  resources: ["scaledobjects"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+- apiGroups: [""]
+  resources: ["persistentvolumeclaims"]
+  verbs: ["get", "create", "patch"]
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get"]
-- apiGroups: ["", "events.k8s.io"]
+- apiGroups: ["events.k8s.io"]
   resources: ["events"]
   verbs: ["create", "patch"]
 {{- end }}
 
-{{/* Leader election: the Lease in the release namespace. */}}
+{{/* Leader election: the operator's one Lease (OperatorOptions.LeaseName) in the release namespace. */}}
 {{- define "mta-operator.leaderElectionRules" -}}
 - apiGroups: ["coordination.k8s.io"]
   resources: ["leases"]
-  verbs: ["get", "create", "update"]
-- apiGroups: ["", "events.k8s.io"]
-  resources: ["events"]
-  verbs: ["create", "patch"]
+  verbs: ["create"]
+- apiGroups: ["coordination.k8s.io"]
+  resources: ["leases"]
+  resourceNames: ["mta-operator-leader"]
+  verbs: ["get", "update"]
 {{- end }}
