@@ -118,7 +118,9 @@ public sealed class DockerfileTests
     {
         _ = project;
         var file = Dockerfile.Load(dockerfile);
-        var froms = file.Instructions.Where(i => i.Keyword == "FROM").Select(i => i.Arguments).ToList();
+        var froms = file.Instructions.Where(i => i.Keyword == "FROM")
+            .Select(i => i.Arguments.StartsWith("--platform=", StringComparison.Ordinal) ? i.Arguments[(i.Arguments.IndexOf(' ') + 1)..] : i.Arguments)
+            .ToList();
         Assert.StartsWith("mcr.microsoft.com/dotnet/sdk:", froms[0]);
         Assert.StartsWith("mcr.microsoft.com/dotnet/aspnet:", froms[^1]);
 

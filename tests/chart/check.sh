@@ -6,7 +6,7 @@
 # Needs .tools/bin/helm (tests/chart/install-tools.sh installs it) and promtool (Debian package prometheus).
 set -uo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$repo_root"
+cd "$repo_root" || exit 1
 helm="${HELM:-$repo_root/.tools/bin/helm}"
 promtool="${PROMTOOL:-$(command -v promtool || echo /usr/bin/promtool)}"
 chart=charts/mta-operator

