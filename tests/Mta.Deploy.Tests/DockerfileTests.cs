@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Mta.Operator.Rendering;
 
 namespace Mta.Deploy.Tests;
 
@@ -167,12 +168,19 @@ public sealed class DockerfileTests
     }
 
     [Fact]
-    public void MtaImageHasWritableMountPointsOnlyForQueueAndMail()
+    public void MtaImageMatchesThePodLayoutTheOperatorRenders()
     {
+        // The operator mounts config, queue, data and mailboxes at Layout's paths and runs as Layout.UserId.
+        var file = Dockerfile.Load("mta/Dockerfile");
         var run = FinalRunText("mta/Dockerfile");
-        var chown = Regex.Match(run, @"chown 65532:65532 ([^;]+);").Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(["/var/spool/mta", "/var/mail", "/var/lib/mta"], chown);
+        var user = $"{Layout.UserId}:{Layout.UserId}";
+        var chown = Regex.Match(run, $@"chown {user} ([^;]+);").Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(new[] { Layout.QueueDirectory, Layout.MailDirectory, Layout.DataDirectory }.Order(), chown.Order());
         Assert.DoesNotContain("chown -R", run);
+        Assert.Contains($"mkdir -p {Layout.ConfigDirectory} ", run);
+        Assert.Equal(Layout.ConfigDirectory, file.ExecForm("ENTRYPOINT")[3]);
+        Assert.Equal(user, file.Instructions.Last(i => i.Keyword == "USER").Arguments);
+        Assert.Contains($"--uid {Layout.UserId} ", run);
     }
 
     [Fact]
