@@ -53,8 +53,8 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 
 {{/*
 The operator's permissions on the namespaced objects it reads and owns, and only the verbs it uses: children are
-written with server-side apply (patch; create when absent) and pruned (delete), status is replaced (update),
-Secrets are read only when a MailServer names one (the Redis password).
+written with server-side apply (patch; create when absent), watched unless optional, and pruned (delete); status is
+replaced (update); Secrets are read only when a MailServer names one (the Redis password).
 */}}
 {{- define "mta-operator.managerRules" -}}
 - apiGroups: ["mta.dev"]
@@ -80,10 +80,10 @@ Secrets are read only when a MailServer names one (the Redis password).
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: ["monitoring.coreos.com"]
   resources: ["servicemonitors", "prometheusrules"]
-  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+  verbs: ["get", "list", "create", "patch", "delete"]
 - apiGroups: ["keda.sh"]
   resources: ["scaledobjects"]
-  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+  verbs: ["get", "list", "create", "patch", "delete"]
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
   verbs: ["get", "create", "patch"]
