@@ -36,7 +36,7 @@ public sealed class RbacTests
             [(MailServer.Group, MailServer.Plural)] = ["get", "list", "watch"],
             [(MailServer.Group, MailServer.Plural + "/status")] = ["get", "patch", "update"],
             [("", "secrets")] = ["get"], // the Redis password Secret a MailServer names
-            [("events.k8s.io", "events")] = ["create", "patch"],
+            [("events.k8s.io", "events")] = ["create"], // EventRecorder creates events.k8s.io/v1 Events
         };
         foreach (var kind in ChildKinds.All)
         {

@@ -92,7 +92,7 @@ replaced (update); Secrets are read only when a MailServer names one (the Redis 
   verbs: ["get"]
 - apiGroups: ["events.k8s.io"]
   resources: ["events"]
-  verbs: ["create", "patch"]
+  verbs: ["create"]
 {{- end }}
 
 {{/* Leader election: the operator's one Lease (OperatorOptions.LeaseName) in the release namespace. */}}
