@@ -32,7 +32,8 @@ public sealed class ChartRenderTests
         Assert.Single(objects.OfType<ServiceMonitor>());
         Assert.Single(objects.OfType<PrometheusRule>());
         Assert.Single(objects.OfType<V1PodDisruptionBudget>());
-        Assert.Single(objects.OfType<MailServer>());
+        var example = Assert.Single(objects.OfType<MailServer>());
+        Assert.Equal("post-install", example.Metadata.Annotations["helm.sh/hook"]); // never recreated on upgrade
         Assert.Single(objects.OfType<V1CustomResourceDefinition>());
         Assert.Equal(2, objects.OfType<V1Deployment>().Single().Spec.Replicas);
     }

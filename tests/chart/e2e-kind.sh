@@ -65,7 +65,7 @@ kind load docker-image --name "$cluster" "ghcr.io/mta-dev/mta:$tag" "ghcr.io/mta
 log "install the chart"
 helm install mta-operator charts/mta-operator --namespace mta-system --create-namespace \
   --set image.tag="$tag" --set image.pullPolicy=Never --wait --timeout 5m
-helm test mta-operator --namespace mta-system --timeout 3m
+helm test mta-operator --namespace mta-system --timeout 3m --logs
 
 log "a Mailpit sink stands in for the Internet"
 kubectl create namespace "$ns"
