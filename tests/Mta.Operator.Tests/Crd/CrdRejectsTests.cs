@@ -101,5 +101,5 @@ public class CrdRejectsTests
     }
 
     private static JsonObject MailServerWithSpec(string specYaml) => (JsonObject)YamlToJson.Single(
-        $"apiVersion: mta.dev/v1alpha1\nkind: MailServer\nmetadata: {{name: t, namespace: n}}\nspec: {specYaml}\n")!;
+        $"apiVersion: mta.dev/v1alpha1\nkind: MailServer\nmetadata: {{name: t, namespace: mail}}\nspec: {specYaml}\n")!;
 }
