@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using Mta.Config.MasterCf;
 using Mta.Operator.Rendering;
 
 namespace Mta.Operator.Tests.Render;
@@ -181,7 +182,7 @@ public class RenderBehaviourTests
         Deployment(result, name).Spec.Template.Metadata.Annotations["mta.dev/config-hash"];
 
     private static IEnumerable<string> Services(RenderResult result, string configMap) =>
-        MasterCfEntries.Parse(RenderFixtures.Single<V1ConfigMap>(result, configMap).Data["master.cf"]).Select(e => $"{e.Name}/{e.Type}");
+        MasterCfFile.Parse(RenderFixtures.Single<V1ConfigMap>(result, configMap).Data["master.cf"], "master.cf").Entries.Select(e => e.Key);
 
     private static IEnumerable<V1PodSpec> PodSpecs(RenderResult result) =>
         result.Objects.OfType<V1Deployment>().Select(d => d.Spec.Template.Spec)

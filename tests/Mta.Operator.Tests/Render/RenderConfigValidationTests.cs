@@ -1,4 +1,5 @@
 using k8s.Models;
+using Mta.Config.MasterCf;
 using Mta.Operator.Rendering;
 
 namespace Mta.Operator.Tests.Render;
@@ -49,7 +50,7 @@ public class RenderConfigValidationTests
         var result = MailServerRenderer.Render(ms, RenderContext.Minimal);
 
         Assert.False(result.ConfigValid);
-        Assert.Equal("smtpd/master.cf, line 3: bad boolean configuration: smtpd_helo_required = perhaps", result.ConfigError);
+        Assert.Equal("smtpd/master.cf: line 3: bad boolean configuration: smtpd_helo_required = perhaps", result.ConfigError);
     }
 
     [Fact]
@@ -58,7 +59,7 @@ public class RenderConfigValidationTests
         var result = MailServerRenderer.Render(RenderFixtures.WithSpec("{domain: example.org, masterCf: {qmgr: \"qmgr unix n\\n\"}}"), RenderContext.Minimal);
 
         Assert.False(result.ConfigValid);
-        Assert.StartsWith("qmgr/master.cf, line 3: bad field count", result.ConfigError);
+        Assert.Equal("qmgr/master.cf: line 3: missing \"unprivileged\" field", result.ConfigError);
     }
 
     [Fact]
@@ -70,9 +71,9 @@ public class RenderConfigValidationTests
 
         Assert.True(result.ConfigValid, result.ConfigError);
         var masterCf = RenderFixtures.Single<V1ConfigMap>(result, "t-delivery-config").Data["master.cf"];
-        var entries = MasterCfEntries.Parse(masterCf);
+        var entries = MasterCfFile.Parse(masterCf, "master.cf").Entries;
         Assert.Single(entries, e => e.Name == "smtp");
-        Assert.Contains("smtp unix - - n - 50 smtp\n", masterCf);
+        Assert.Equal("50", entries.Single(e => e.Name == "smtp").MaxProcField);
         Assert.Equal("extra", entries[^1].Name);
     }
 
