@@ -34,4 +34,16 @@ public class CrdMetadataTests
         Assert.Equal("map", conditions["x-kubernetes-list-type"]!.GetValue<string>());
         Assert.Equal(["type"], conditions["x-kubernetes-list-map-keys"]!.AsArray().Select(k => k!.GetValue<string>()));
     }
+
+    [Fact]
+    public void LoadsStrictlyAsAKubernetesCustomResourceDefinition()
+    {
+        // What kubectl and the chart tests read: every field known to the apiextensions model, anchors resolved.
+        var crd = k8s.KubernetesYaml.Deserialize<k8s.Models.V1CustomResourceDefinition>(File.ReadAllText(RepoPaths.Crd), strict: true);
+        var version = Assert.Single(crd.Spec.Versions);
+        var delivery = version.Schema.OpenAPIV3Schema.Properties["spec"].Properties["delivery"];
+        Assert.Equal("integer", delivery.Properties["replicas"].Type);
+        Assert.Equal("object", delivery.Properties["resources"].Type);
+        Assert.Equal(4, version.Schema.OpenAPIV3Schema.Properties["spec"].Properties["qmgr"].Properties.Count);
+    }
 }
