@@ -156,5 +156,32 @@ public class RenderOptionalObjectsTests
         Assert.DoesNotContain(result.Objects.OfType<V1PodDisruptionBudget>(), p => p.Metadata.Name == "t-smtpd");
     }
 
+    [Fact]
+    public void InlineAliasesBecomeATexthashTableInEveryTier()
+    {
+        var result = MailServerRenderer.Render(RenderFixtures.WithSpec("{domain: example.org, aliases: {entries: {team: 'ann, bob@example.net', abuse: root}}}"), RenderContext.Minimal);
+
+        foreach (var tier in new[] { "smtpd", "qmgr", "delivery" })
+        {
+            var data = RenderFixtures.Single<V1ConfigMap>(result, $"t-{tier}-config").Data;
+            Assert.EndsWith("\nabuse root\nteam ann, bob@example.net\n", data["aliases"]);
+            Assert.Contains("\nalias_maps = texthash:/etc/mta/aliases\n", data["main.cf"]);
+        }
+    }
+
+    [Fact]
+    public void AliasesFromAConfigMapAreMountedNotCopied()
+    {
+        var result = MailServerRenderer.Render(RenderFixtures.WithSpec("{domain: example.org, aliases: {configMapRef: {name: site-aliases, key: table}}}"), RenderContext.Minimal);
+
+        var smtpdConfig = RenderFixtures.Single<V1ConfigMap>(result, "t-smtpd-config").Data;
+        Assert.False(smtpdConfig.ContainsKey("aliases"));
+        Assert.Contains("\nalias_maps = texthash:/etc/mta-aliases/aliases\n", smtpdConfig["main.cf"]);
+        var pod = RenderFixtures.Single<V1Deployment>(result, "t-delivery").Spec.Template.Spec;
+        var volume = pod.Volumes.Single(v => v.Name == "aliases").ConfigMap;
+        Assert.Equal(("site-aliases", "table", "aliases"), (volume.Name, volume.Items[0].Key, volume.Items[0].Path));
+        Assert.Contains(pod.Containers[0].VolumeMounts, m => m is { Name: "aliases", MountPath: "/etc/mta-aliases", ReadOnlyProperty: true });
+    }
+
     private static V2HorizontalPodAutoscaler Hpa(RenderResult result, string name) => RenderFixtures.Single<V2HorizontalPodAutoscaler>(result, name);
 }
