@@ -94,6 +94,10 @@ public sealed class FakeApiServer : IAsyncDisposable
         {
             if (!ctx.Response.HasStarted) await WriteJson(ctx, e.Code, e.ToStatus());
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            if (!ctx.Response.HasStarted) await WriteJson(ctx, 500, new FakeApiException(500, "InternalError", "fake API server bug: " + e).ToStatus());
+        }
     }
 
     private JsonObject? Discovery(string path) => path.TrimEnd('/') switch
