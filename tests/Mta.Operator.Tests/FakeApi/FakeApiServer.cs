@@ -21,6 +21,7 @@ public sealed class FakeApiServer : IAsyncDisposable
     private readonly ConcurrentQueue<string> requests = new();
     private readonly Timer? bookmarkTimer;
     private volatile TaskCompletionSource watchGate = CompletedGate();
+    private readonly ConcurrentQueue<(Func<HttpRequest, bool> Matches, FakeApiException Error)> injected = new();
 
     public FakeObjectStore Store { get; } = new();
     public FakeResourceCatalog Catalog { get; } = new();
@@ -55,6 +56,10 @@ public sealed class FakeApiServer : IAsyncDisposable
 
     public void ResumeWatches() => watchGate.TrySetResult();
 
+    /// <summary>Answers the next request that matches with the given error instead of serving it (e.g. a 409 that a
+    /// concurrent writer would cause on a real apiserver).</summary>
+    public void FailNext(Func<HttpRequest, bool> matches, FakeApiException error) => injected.Enqueue((matches, error));
+
     public int CountRequests(string method, string pathPart, string? queryPart = null) =>
         requests.Count(r => r.StartsWith(method + " ", StringComparison.Ordinal) && r.Contains(pathPart, StringComparison.Ordinal)
             && (queryPart is null || r.Contains(queryPart, StringComparison.Ordinal)));
@@ -77,9 +82,10 @@ public sealed class FakeApiServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext ctx)
     {
-        requests.Enqueue($"{ctx.Request.Method} {ctx.Request.Path}{ctx.Request.QueryString}");
+        requests.Enqueue($"{ctx.Request.Method} {ctx.Request.Path}{ctx.Request.QueryString} @{DateTime.UtcNow:ss.fff}");
         try
         {
+            if (injected.TryPeek(out var failure) && failure.Matches(ctx.Request) && injected.TryDequeue(out failure)) throw failure.Error;
             if (Discovery(ctx.Request.Path.Value ?? "/") is { } document) { await WriteJson(ctx, 200, document); return; }
             var route = FakeApiRoute.Parse(ctx.Request.Path.Value ?? "/") ?? throw new FakeApiException(404, "NotFound", "the server could not find the requested resource");
             var resource = Catalog.Find(route.Group, route.Version, route.Plural)
