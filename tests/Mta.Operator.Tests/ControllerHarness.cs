@@ -49,11 +49,11 @@ public sealed class ControllerHarness : IAsyncDisposable
     };
 
     /// <summary>Starts an operator instance (its own client, its own metrics registry) and waits until it runs.</summary>
-    public async Task<OperatorHost> StartOperatorAsync(string identity = "op-1", IQueueProbe? probe = null, Func<OperatorOptions, OperatorOptions>? tune = null)
+    public async Task<OperatorHost> StartOperatorAsync(string identity = "op-1", IQueueProbe? probe = null, Func<OperatorOptions, OperatorOptions>? tune = null, IKubernetes? client = null)
     {
         var options = TestOptions(identity);
         if (tune is not null) options = tune(options);
-        var host = OperatorHost.Create(Server.CreateClient(), options, probe, Metrics.NewCustomRegistry(),
+        var host = OperatorHost.Create(client ?? Server.CreateClient(), options, probe, Metrics.NewCustomRegistry(),
             logging => { if (Environment.GetEnvironmentVariable("MTA_TEST_LOG") != "1") logging.ClearProviders(); });
         await host.StartAsync();
         operators.Add(host);

@@ -49,7 +49,7 @@ public sealed class FakeApiServer : IAsyncDisposable
     }
 
     /// <summary>A client exactly as production builds one, pointed at this server.</summary>
-    public Kubernetes CreateClient() => new(new KubernetesClientConfiguration { Host = Uri.ToString() });
+    public Kubernetes CreateClient(params DelegatingHandler[] handlers) => new(new KubernetesClientConfiguration { Host = Uri.ToString() }, handlers);
 
     /// <summary>New watch requests wait (without answering) until <see cref="ResumeWatches"/>.</summary>
     public void PauseWatches() => watchGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
