@@ -50,6 +50,12 @@ public sealed class LeaderElectedRunner(IKubernetes kube, OperatorOptions option
                 logger.LogWarning("Lost leadership of {Namespace}/{Lease}; stopping work and contending again", options.OperatorNamespace, options.LeaseName);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+            catch (Exception e)
+            {
+                // The elector gives up on errors it does not expect (e.g. the API server unreachable): contend again.
+                logger.LogWarning("Leader election of {Namespace}/{Lease} failed: {Error}", options.OperatorNamespace, options.LeaseName, e.Message);
+                await DelayAsync(options.RetryPeriod, ct).ConfigureAwait(false);
+            }
             finally
             {
                 await term.CancelAsync().ConfigureAwait(false);
@@ -59,6 +65,12 @@ public sealed class LeaderElectedRunner(IKubernetes kube, OperatorOptions option
             }
         }
         await ReleaseAsync().ConfigureAwait(false);
+    }
+
+    private static async Task DelayAsync(TimeSpan delay, CancellationToken ct)
+    {
+        try { await Task.Delay(delay, ct).ConfigureAwait(false); }
+        catch (OperationCanceledException) { }
     }
 
     /// <summary>Clears the holder (keeping the times the elector requires) if we still hold the Lease.</summary>

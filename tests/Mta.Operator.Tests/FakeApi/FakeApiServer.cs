@@ -21,6 +21,7 @@ public sealed class FakeApiServer : IAsyncDisposable
     private readonly ConcurrentQueue<string> requests = new();
     private readonly Timer? bookmarkTimer;
     private volatile TaskCompletionSource watchGate = CompletedGate();
+    private readonly ConcurrentQueue<(Func<HttpRequest, bool> Matches, FakeApiException Error)> injected = new();
 
     public FakeObjectStore Store { get; } = new();
     public FakeResourceCatalog Catalog { get; } = new();
@@ -48,12 +49,16 @@ public sealed class FakeApiServer : IAsyncDisposable
     }
 
     /// <summary>A client exactly as production builds one, pointed at this server.</summary>
-    public Kubernetes CreateClient() => new(new KubernetesClientConfiguration { Host = Uri.ToString() });
+    public Kubernetes CreateClient(params DelegatingHandler[] handlers) => new(new KubernetesClientConfiguration { Host = Uri.ToString() }, handlers);
 
     /// <summary>New watch requests wait (without answering) until <see cref="ResumeWatches"/>.</summary>
     public void PauseWatches() => watchGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void ResumeWatches() => watchGate.TrySetResult();
+
+    /// <summary>Answers the next request that matches with the given error instead of serving it (e.g. a 409 that a
+    /// concurrent writer would cause on a real apiserver).</summary>
+    public void FailNext(Func<HttpRequest, bool> matches, FakeApiException error) => injected.Enqueue((matches, error));
 
     public int CountRequests(string method, string pathPart, string? queryPart = null) =>
         requests.Count(r => r.StartsWith(method + " ", StringComparison.Ordinal) && r.Contains(pathPart, StringComparison.Ordinal)
@@ -77,9 +82,10 @@ public sealed class FakeApiServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext ctx)
     {
-        requests.Enqueue($"{ctx.Request.Method} {ctx.Request.Path}{ctx.Request.QueryString}");
+        requests.Enqueue($"{ctx.Request.Method} {ctx.Request.Path}{ctx.Request.QueryString} @{DateTime.UtcNow:ss.fff}");
         try
         {
+            if (injected.TryPeek(out var failure) && failure.Matches(ctx.Request) && injected.TryDequeue(out failure)) throw failure.Error;
             if (Discovery(ctx.Request.Path.Value ?? "/") is { } document) { await WriteJson(ctx, 200, document); return; }
             var route = FakeApiRoute.Parse(ctx.Request.Path.Value ?? "/") ?? throw new FakeApiException(404, "NotFound", "the server could not find the requested resource");
             var resource = Catalog.Find(route.Group, route.Version, route.Plural)
@@ -93,6 +99,10 @@ public sealed class FakeApiServer : IAsyncDisposable
         catch (FakeApiException e)
         {
             if (!ctx.Response.HasStarted) await WriteJson(ctx, e.Code, e.ToStatus());
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            if (!ctx.Response.HasStarted) await WriteJson(ctx, 500, new FakeApiException(500, "InternalError", "fake API server bug: " + e).ToStatus());
         }
     }
 

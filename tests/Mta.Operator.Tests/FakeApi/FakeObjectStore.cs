@@ -64,7 +64,7 @@ public sealed class FakeObjectStore
             if (r.Namespaced) meta["namespace"] = ns;
             meta["uid"] = Guid.NewGuid().ToString();
             meta["creationTimestamp"] = Now();
-            meta["generation"] = 1;
+            meta["generation"] = 1L;
             meta.Remove("managedFields");
             if (r.HasStatus) obj.Remove("status");
             var fields = new ManagedFields();
@@ -152,7 +152,7 @@ public sealed class FakeObjectStore
                 if (r.Namespaced) meta["namespace"] = ns;
                 meta["uid"] = Guid.NewGuid().ToString();
                 meta["creationTimestamp"] = Now();
-                meta["generation"] = 1;
+                meta["generation"] = 1L;
             }
             return (Commit(r, ns, name, current, next, fields), current is null);
         }
@@ -284,7 +284,7 @@ public sealed class FakeObjectStore
             // A no-op write (same content, same owners) is not a new version, as on the apiserver.
             if (JsonTree.Same(WithoutOwnershipTimes(before), WithoutOwnershipTimes(after))) return before;
             if (!JsonTree.Same(WithoutMetaAndStatus(before), WithoutMetaAndStatus(after)))
-                meta["generation"] = (JsonTree.At(before, ["metadata", "generation"])?.GetValue<long>() ?? 0) + 1;
+                meta["generation"] = (JsonTree.Long(JsonTree.At(before, ["metadata", "generation"])) ?? 0) + 1;
         }
         else
         {

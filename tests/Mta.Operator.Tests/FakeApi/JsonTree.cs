@@ -69,5 +69,8 @@ public static class JsonTree
 
     public static string? Str(JsonNode? node, params string[] path) => At(node, path) is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
+    /// <summary>An integer however the node holds it (parsed JSON or a CLR int/long).</summary>
+    public static long? Long(JsonNode? node) => node is JsonValue v && long.TryParse(v.ToJsonString(), out var n) ? n : null;
+
     public static JsonObject Metadata(JsonObject o) => o["metadata"] as JsonObject ?? (JsonObject)(o["metadata"] = new JsonObject());
 }
