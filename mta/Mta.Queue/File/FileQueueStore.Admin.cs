@@ -25,9 +25,9 @@ public sealed partial class FileQueueStore
     {
         foreach (var name in queue is { } only ? [only] : QueueNames.All)
         {
-            foreach (var path in Directory.EnumerateFiles(_layout.Directory(name)))
+            foreach (var file in _layout.Messages(name))
             {
-                if (!QueueId.IsValid(Path.GetFileName(path))) continue;
+                string path = file.FullName;
                 Format.MessageRecord? record;
                 try
                 {
@@ -65,10 +65,10 @@ public sealed partial class FileQueueStore
         using var held = await _lock.AcquireAsync(cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         int count = 0;
-        foreach (var path in Directory.EnumerateFiles(_layout.Directory(QueueName.Deferred)))
+        foreach (var file in _layout.Messages(QueueName.Deferred))
         {
-            var id = new QueueId(Path.GetFileName(path));
-            if (!QueueId.IsValid(id.Value)) continue;
+            string path = file.FullName;
+            var id = new QueueId(file.Name);
             if (await ReadOrQuarantineAsync(QueueName.Deferred, id, cancellationToken).ConfigureAwait(false) is not { } record) continue;
             record.NotBefore = null;
             await MessageFile.WriteAsync(_layout.NewTempPath(id), path, record, now, overwrite: true, cancellationToken).ConfigureAwait(false);
@@ -87,10 +87,9 @@ public sealed partial class FileQueueStore
         {
             long count = 0;
             DateTimeOffset? oldest = null;
-            foreach (var path in Directory.EnumerateFiles(_layout.Directory(queue)))
+            foreach (var file in _layout.Messages(queue))
             {
-                string name = Path.GetFileName(path);
-                if (!QueueId.IsValid(name)) continue;
+                string path = file.FullName, name = file.Name;
                 if (!_arrivals.TryGetValue(name, out var arrival))
                 {
                     Format.MessageRecord? record = null;

@@ -77,7 +77,7 @@ public sealed partial class FileQueueStore
     /// <summary>Incoming first (oldest ID first), then deferred mail whose time has come, then expired leases.</summary>
     private IEnumerable<(QueueName Queue, string Path)> ReadyCandidates(DateTimeOffset now)
     {
-        foreach (var path in Directory.EnumerateFiles(_layout.Directory(QueueName.Incoming)).Order(StringComparer.Ordinal))
+        foreach (var path in _layout.Messages(QueueName.Incoming).Select(f => f.FullName).Order(StringComparer.Ordinal))
             yield return (QueueName.Incoming, path);
         foreach (var path in DueFiles(QueueName.Deferred, now, ref _deferredScanAfter))
             yield return (QueueName.Deferred, path);
@@ -91,7 +91,7 @@ public sealed partial class FileQueueStore
         var due = new List<string>();
         if (now < scanAfter) return due;
         var next = now + RescanInterval;
-        foreach (var info in new DirectoryInfo(_layout.Directory(queue)).EnumerateFiles())
+        foreach (var info in _layout.Messages(queue))
         {
             var when = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero);
             if (when <= now) due.Add(info.FullName);
