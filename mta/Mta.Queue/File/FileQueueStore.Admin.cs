@@ -75,6 +75,7 @@ public sealed partial class FileQueueStore
             count++;
         }
         _deferredScanAfter = DateTimeOffset.MinValue;
+        _candidates.Clear();
         return count;
     }
 
@@ -131,6 +132,7 @@ public sealed partial class FileQueueStore
         await MessageFile.WriteAsync(_layout.NewTempPath(id), source, record, now, overwrite: true, cancellationToken).ConfigureAwait(false);
         if (!MessageFile.TryMove(source, _layout.MessagePath(to, id))) return false;
         if (to == QueueName.Deferred) _deferredScanAfter = DateTimeOffset.MinValue;
+        _candidates.Clear(); // what became ready should not wait behind an older batch
         return true;
     }
 }

@@ -10,12 +10,27 @@ public sealed partial class FileQueueStore
     private DateTimeOffset _deferredScanAfter = DateTimeOffset.MinValue;
     private DateTimeOffset _activeScanAfter = DateTimeOffset.MinValue;
 
+    // Like qmgr's queue scans: one directory scan yields a batch of candidates that later claims consume,
+    // so draining a large backlog does not list the directory once per message.
+    private const int ScanBatch = 1000;
+    private readonly Queue<(QueueName Queue, string Path)> _candidates = new();
+
     public async ValueTask<MessageLease?> ClaimNextAsync(string holder, TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
         using var held = await _lock.AcquireAsync(cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
-        foreach (var (queue, path) in ReadyCandidates(now))
+        bool rescanned = false;
+        while (true)
         {
+            if (_candidates.Count == 0)
+            {
+                if (rescanned) return null;
+                foreach (var candidate in ReadyCandidates(now).Take(ScanBatch)) _candidates.Enqueue(candidate);
+                rescanned = true;
+                continue;
+            }
+            var (queue, path) = _candidates.Dequeue();
+            if (!IsStillDue(queue, path, now)) continue; // claimed, moved or renewed since the scan
             var id = new QueueId(Path.GetFileName(path));
             string activePath = _layout.MessagePath(QueueName.Active, id);
             if (queue != QueueName.Active && !MessageFile.TryMove(path, activePath)) continue;
@@ -27,7 +42,13 @@ public sealed partial class FileQueueStore
             await SaveActiveAsync(id, record, cancellationToken).ConfigureAwait(false);
             return ToLease(record);
         }
-        return null;
+    }
+
+    private static bool IsStillDue(QueueName queue, string path, DateTimeOffset now)
+    {
+        var file = new FileInfo(path);
+        return file.Exists && FileQueueLayout.IsReady(file)
+            && (queue == QueueName.Incoming || file.LastWriteTimeUtc <= now.UtcDateTime);
     }
 
     public async ValueTask<MessageLease> RenewAsync(MessageLease lease, TimeSpan leaseDuration, CancellationToken cancellationToken)
