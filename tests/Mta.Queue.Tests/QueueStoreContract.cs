@@ -302,4 +302,19 @@ public abstract class QueueStoreContract : IAsyncLifetime
         await using var registration = heartbeat.Lost.Register(() => lost.TrySetResult());
         await lost.Task.WaitAsync(TimeSpan.FromSeconds(3));
     }
+
+    [Fact]
+    public async Task ClaimsCanBeLimitedToShards()
+    {
+        var ids = new List<QueueId>();
+        for (int i = 0; i < 12; i++) ids.Add(await EnqueueAsync());
+        int shards = Store.ShardCount;
+        Assert.True(shards >= 1);
+        var mine = new[] { Store.ShardOf(ids[0]) };
+        var claimed = new List<QueueId>();
+        while (await Store.ClaimNextAsync("qmgr", LongLease, mine, default) is { } lease) claimed.Add(lease.Id);
+        Assert.Equal(ids.Where(id => Store.ShardOf(id) == mine[0]).OrderBy(i => i.Value), claimed.OrderBy(i => i.Value));
+        Assert.Null(await Store.ClaimNextAsync("qmgr", LongLease, Array.Empty<int>(), default));
+        Assert.Equal(12 - claimed.Count, await DepthAsync(QueueName.Incoming));
+    }
 }

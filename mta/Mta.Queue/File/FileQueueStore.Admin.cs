@@ -13,7 +13,15 @@ public sealed partial class FileQueueStore
         for (int attempt = 0; attempt < 3; attempt++)
         {
             if (_layout.Locate(id) is not { } queue) return null;
-            var record = await MessageFile.TryReadAsync(_layout.MessagePath(queue, id), cancellationToken).ConfigureAwait(false);
+            Format.MessageRecord? record;
+            try
+            {
+                record = await MessageFile.TryReadAsync(_layout.MessagePath(queue, id), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
+            {
+                return null;
+            }
             if (record is not null) return MessageFile.ToMessage(queue, record);
         }
         return null;

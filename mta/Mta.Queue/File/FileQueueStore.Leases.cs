@@ -15,6 +15,14 @@ public sealed partial class FileQueueStore
     private const int ScanBatch = 1000;
     private readonly Queue<(QueueName Queue, string Path)> _candidates = new();
 
+    /// <summary>One shard: the file store serves one host.</summary>
+    public int ShardCount => 1;
+
+    public int ShardOf(QueueId id) => 0;
+
+    public ValueTask<MessageLease?> ClaimNextAsync(string holder, TimeSpan leaseDuration, IReadOnlyList<int> shards, CancellationToken cancellationToken) =>
+        shards.Contains(0) ? ClaimNextAsync(holder, leaseDuration, cancellationToken) : ValueTask.FromResult<MessageLease?>(null);
+
     public async ValueTask<MessageLease?> ClaimNextAsync(string holder, TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
         using var held = await _lock.AcquireAsync(cancellationToken).ConfigureAwait(false);

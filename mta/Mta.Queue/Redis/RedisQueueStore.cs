@@ -16,6 +16,7 @@ public sealed partial class RedisQueueStore : IMailQueue
     private readonly RedisKeys _keys;
     private readonly RedisQueueStoreOptions _options;
     private readonly LongQueueIdGenerator _ids;
+    private readonly int[] _allShards;
     private int _shardCursor;
 
     private RedisQueueStore(ConnectionMultiplexer connection, RedisQueueStoreOptions options, long node, IBodyStore? bodies)
@@ -25,6 +26,7 @@ public sealed partial class RedisQueueStore : IMailQueue
         _options = options;
         _keys = new RedisKeys(options.KeyPrefix, options.Shards);
         _ids = new LongQueueIdGenerator(node, options.Time);
+        _allShards = Enumerable.Range(0, options.Shards).ToArray();
         Bodies = bodies ?? new RedisBodyStore(_database, _keys, options.OrphanBodyLifetime);
     }
 
