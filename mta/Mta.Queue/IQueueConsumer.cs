@@ -13,6 +13,18 @@ public interface IQueueConsumer
     /// </summary>
     ValueTask<MessageLease?> ClaimNextAsync(string holder, TimeSpan leaseDuration, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// How many independent shards the queue has (Redis: the {qN} hash tags; the file store: 1). Queue manager
+    /// replicas can split the work by leasing shards and claiming only from their own.
+    /// </summary>
+    int ShardCount { get; }
+
+    /// <summary>Like <see cref="ClaimNextAsync(string, TimeSpan, CancellationToken)"/>, from the given shards only (0..ShardCount-1).</summary>
+    ValueTask<MessageLease?> ClaimNextAsync(string holder, TimeSpan leaseDuration, IReadOnlyList<int> shards, CancellationToken cancellationToken);
+
+    /// <summary>The shard a message belongs to.</summary>
+    int ShardOf(QueueId id);
+
     /// <summary>Heartbeat: extends the lease. Throws <see cref="LeaseLostException"/> when it is no longer held.</summary>
     ValueTask<MessageLease> RenewAsync(MessageLease lease, TimeSpan leaseDuration, CancellationToken cancellationToken);
 
@@ -28,7 +40,7 @@ public interface IQueueConsumer
     /// </summary>
     ValueTask<QueueName?> FinishAsync(MessageLease lease, DateTimeOffset retryAt, CancellationToken cancellationToken);
 
-    /// <summary>The message with its envelope and recipient state, or null when it is gone.</summary>
+    /// <summary>The message with its envelope and recipient state, or null when it is gone or unreadable.</summary>
     ValueTask<QueuedMessage?> GetAsync(QueueId id, CancellationToken cancellationToken);
 
     /// <summary>The stored bytes exactly as received (CRLF). Throws <see cref="FileNotFoundException"/> when gone.</summary>

@@ -63,4 +63,23 @@ public sealed class FileQueueStoreTests : QueueStoreContract
         Assert.Null(await Store.ClaimNextAsync("qmgr", LongLease, default));
         Assert.True(System.IO.File.Exists(Path.Combine(_directory, "corrupt", id.Value)));
     }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task StateFileWithoutTheReadyBitIsNotAMessage()
+    {
+        var id = await EnqueueAsync();
+        string path = Path.Combine(_directory, "incoming", id.Value);
+        Assert.True((System.IO.File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0);
+        // What a crash between creating and marking the state file leaves behind.
+        System.IO.File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Assert.Null(await Store.GetAsync(id, default));
+        Assert.Empty(await Store.ListAsync(null, default).ToListAsync());
+        Assert.Equal(0, await DepthAsync(QueueName.Incoming));
+        Assert.Null(await Store.ClaimNextAsync("qmgr", LongLease, default));
+
+        await using var restarted = FileQueueStore.Open(new FileQueueStoreOptions(_directory, Recover: true) { OrphanAge = TimeSpan.Zero });
+        Assert.False(System.IO.File.Exists(path));
+        Assert.False(System.IO.File.Exists(Path.Combine(_directory, "body", id.Value)));
+    }
 }

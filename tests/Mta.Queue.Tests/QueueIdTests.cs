@@ -38,6 +38,15 @@ public class QueueIdTests
         Assert.Equal(52UL * 52, SafeAlphabet.LargestWithoutSeparator(52 * 52));
     }
 
+    [Fact]
+    public void ReadsRealPostfixLongIds()
+    {
+        // From Postfix's documentation of the long form; its time part may itself contain 'z' (found with strrchr).
+        Assert.True(QueueId.TryGetTime("41yYhh41qmznjbD", out var time));
+        Assert.Equal(new DateTime(2018, 8, 25, 23, 7, 48), time.UtcDateTime.AddTicks(-(time.UtcDateTime.Ticks % TimeSpan.TicksPerSecond)));
+        Assert.True(QueueId.IsValid("4XyzBC1234zB5"));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("3F2A1B")]

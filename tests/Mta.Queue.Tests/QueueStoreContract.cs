@@ -104,20 +104,23 @@ public abstract class QueueStoreContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task IdsAreUniqueAcrossTwoStoresUnderConcurrency()
+    public async Task IdsAreUniqueAcrossStoresUnderConcurrency()
     {
-        var second = await OpenAsync();
+        // Three instances stand for three pods (or smtpd, sendmail and postsuper on one host).
+        IMailQueue[] stores = [Store, await OpenAsync(), await OpenAsync()];
         var ids = new ConcurrentBag<string>();
-        var pattern = new Regex("^" + QueueId.Pattern + "$");
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(n => Task.Run(() =>
+        await Task.WhenAll(Enumerable.Range(0, 9).Select(n => Task.Run(() =>
         {
-            var store = n % 2 == 0 ? Store : second;
-            for (int i = 0; i < 5000; i++) ids.Add(store.NewQueueId().Value);
+            var store = stores[n % 3];
+            for (int i = 0; i < 30_000; i++) ids.Add(store.NewQueueId().Value);
         })));
-        Assert.Equal(40000, ids.Distinct().Count());
-        Assert.All(ids.Take(100), id => Assert.Matches(pattern, id));
-        // IDs from two instances also commit side by side.
-        await EnqueueAsync(second, [1, 2, 3], SampleEnvelope());
+        Assert.Equal(270_000, ids.Distinct().Count());
+        var logPattern = new Regex("^" + QueueId.Pattern + "$");
+        var alphanumeric = new Regex("^[0-9A-Za-z]+$");
+        Assert.All(ids.Take(1000), id => Assert.Matches(logPattern, id));
+        Assert.All(ids.Take(1000), id => Assert.Matches(alphanumeric, id));
+        // IDs from different instances also commit side by side.
+        await EnqueueAsync(stores[1], [1, 2, 3], SampleEnvelope());
         await EnqueueAsync();
         Assert.Equal(2, await DepthAsync(QueueName.Incoming));
     }
@@ -301,5 +304,20 @@ public abstract class QueueStoreContract : IAsyncLifetime
         var lost = new TaskCompletionSource();
         await using var registration = heartbeat.Lost.Register(() => lost.TrySetResult());
         await lost.Task.WaitAsync(TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public async Task ClaimsCanBeLimitedToShards()
+    {
+        var ids = new List<QueueId>();
+        for (int i = 0; i < 12; i++) ids.Add(await EnqueueAsync());
+        int shards = Store.ShardCount;
+        Assert.True(shards >= 1);
+        var mine = new[] { Store.ShardOf(ids[0]) };
+        var claimed = new List<QueueId>();
+        while (await Store.ClaimNextAsync("qmgr", LongLease, mine, default) is { } lease) claimed.Add(lease.Id);
+        Assert.Equal(ids.Where(id => Store.ShardOf(id) == mine[0]).OrderBy(i => i.Value), claimed.OrderBy(i => i.Value));
+        Assert.Null(await Store.ClaimNextAsync("qmgr", LongLease, Array.Empty<int>(), default));
+        Assert.Equal(12 - claimed.Count, await DepthAsync(QueueName.Incoming));
     }
 }

@@ -80,4 +80,12 @@ public sealed class RedisQueueStoreTests(RedisServerFixture fixture) : QueueStor
         var options = Options with { RedisUrl = "redis://127.0.0.1:1", OperationTimeout = TimeSpan.FromMilliseconds(500) };
         await Assert.ThrowsAsync<QueueUnavailableException>(() => RedisQueueStore.OpenAsync(options));
     }
+
+    [Fact]
+    public async Task ReportsRedisMemoryForTheMetrics()
+    {
+        var (used, max) = await ((RedisQueueStore)Store).GetMemoryAsync(default);
+        Assert.True(used > 100_000, $"used_memory {used}");
+        Assert.Equal(0, max); // the test server has no maxmemory
+    }
 }

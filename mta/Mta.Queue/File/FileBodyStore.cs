@@ -5,11 +5,13 @@ public sealed class FileBodyStore : IBodyStore
 {
     private const int BufferSize = 64 * 1024;
     private readonly string _directory;
+    private readonly DirectoryFlusher _flusher;
 
     public FileBodyStore(string directory)
     {
         _directory = directory;
         Directory.CreateDirectory(directory);
+        _flusher = new DirectoryFlusher(directory);
     }
 
     public ValueTask<IBodyWriter> CreateAsync(QueueId id, CancellationToken cancellationToken)
@@ -17,7 +19,7 @@ public sealed class FileBodyStore : IBodyStore
         cancellationToken.ThrowIfCancellationRequested();
         string path = PathOf(id);
         var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
-        return ValueTask.FromResult<IBodyWriter>(new Writer(stream, path, _directory));
+        return ValueTask.FromResult<IBodyWriter>(new Writer(stream, path, _flusher));
     }
 
     public ValueTask<Stream> OpenReadAsync(QueueId id, CancellationToken cancellationToken)
@@ -35,7 +37,7 @@ public sealed class FileBodyStore : IBodyStore
     private string PathOf(QueueId id) =>
         QueueId.IsValid(id.Value) ? Path.Combine(_directory, id.Value) : throw new ArgumentException($"bad queue ID {id}", nameof(id));
 
-    private sealed class Writer(FileStream stream, string path, string directory) : IBodyWriter
+    private sealed class Writer(FileStream stream, string path, DirectoryFlusher directory) : IBodyWriter
     {
         private bool _sealed;
         private bool _disposed;
@@ -54,7 +56,7 @@ public sealed class FileBodyStore : IBodyStore
             await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
             stream.Flush(flushToDisk: true);
             await stream.DisposeAsync().ConfigureAwait(false);
-            DirectorySync.Flush(directory);
+            await directory.FlushAsync().ConfigureAwait(false);
             _sealed = true;
         }
 

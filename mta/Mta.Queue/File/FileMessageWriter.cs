@@ -3,8 +3,11 @@ using Mta.Queue.Format;
 namespace Mta.Queue.File;
 
 /// <summary>
-/// One message being received into the file store. Commit: seal the body (fsync file and body/), write the
-/// state file in tmp/ (fsync), rename it into incoming/ and fsync incoming/. Only that rename makes a message.
+/// One message being received into the file store. Commit makes the body durable (file and body/) and, at
+/// the same time, creates the state file in incoming/, marks it ready and makes it durable (file and
+/// incoming/): the fsyncs run side by side so the file system can commit them together. The message is
+/// acknowledged only when both are done; should the machine crash before, recovery drops the state file or
+/// (never marked ready) readers ignore it.
 /// </summary>
 internal sealed class FileMessageWriter(QueueId id, IBodyWriter body, FileQueueLayout layout, IBodyStore bodies) : IMessageWriter
 {
@@ -33,9 +36,19 @@ internal sealed class FileMessageWriter(QueueId id, IBodyWriter body, FileQueueL
         };
         try
         {
-            await body.SealAsync(cancellationToken).ConfigureAwait(false);
-            await MessageFile.WriteAsync(layout.NewTempPath(id), layout.MessagePath(QueueName.Incoming, id), record,
-                DateTimeOffset.UtcNow, overwrite: false, cancellationToken).ConfigureAwait(false);
+            var sealBody = Task.Run(async () => await body.SealAsync(cancellationToken).ConfigureAwait(false), cancellationToken);
+            var writeState = Task.Run(async () => await MessageFile.CreateReadyAsync(
+                layout.MessagePath(QueueName.Incoming, id), layout.IncomingFlusher, record, cancellationToken).ConfigureAwait(false), cancellationToken);
+            try
+            {
+                await Task.WhenAll(sealBody, writeState).ConfigureAwait(false);
+            }
+            catch when (writeState.IsCompletedSuccessfully)
+            {
+                // The body failed but the state file is there: withdraw it so no message without a body exists.
+                System.IO.File.Delete(layout.MessagePath(QueueName.Incoming, id));
+                throw;
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

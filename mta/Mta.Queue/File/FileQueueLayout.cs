@@ -4,6 +4,8 @@ namespace Mta.Queue.File;
 /// The directories under queue_directory. A message is the state file <c>QUEUE/ID</c> (envelope, recipient
 /// state, lease), which moves between queue directories by rename; its bytes stay in <c>body/ID</c>.
 /// <c>tmp/</c> holds state files being written; nothing there is ever a message.
+/// A new message's state file is written in place in incoming/ and marked complete by its owner-execute
+/// bit, as Postfix marks finished queue files (MAIL_QUEUE_STAT_READY); readers skip files without it.
 /// </summary>
 internal sealed class FileQueueLayout
 {
@@ -14,13 +16,29 @@ internal sealed class FileQueueLayout
         Body = Path.Combine(Root, "body");
         LockFile = Path.Combine(Root, "queue.lock");
         NodeFile = Path.Combine(Root, "idnode");
+        IncomingFlusher = new DirectoryFlusher(Directory(QueueName.Incoming));
     }
+
+    /// <summary>Shared by all commits of this store instance, so concurrent enqueues share incoming/'s fsync.</summary>
+    public DirectoryFlusher IncomingFlusher { get; }
 
     public string Root { get; }
     public string Temp { get; }
     public string Body { get; }
     public string LockFile { get; }
     public string NodeFile { get; }
+
+    /// <summary>rwx------: a complete state file.</summary>
+    public const UnixFileMode ReadyMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>rw-------: a state file still being written.</summary>
+    public const UnixFileMode WritingMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    public static bool IsReady(FileSystemInfo file) => (file.UnixFileMode & UnixFileMode.UserExecute) != 0;
+
+    /// <summary>The complete state files in <paramref name="queue"/> (valid queue ID names, ready bit set).</summary>
+    public IEnumerable<FileInfo> Messages(QueueName queue) =>
+        new DirectoryInfo(Directory(queue)).EnumerateFiles().Where(f => QueueId.IsValid(f.Name) && IsReady(f));
 
     public string Directory(QueueName queue) => Path.Combine(Root, queue.ToPostfixName());
 
@@ -41,7 +59,10 @@ internal sealed class FileQueueLayout
     public QueueName? Locate(QueueId id)
     {
         foreach (var queue in QueueNames.All)
-            if (System.IO.File.Exists(MessagePath(queue, id))) return queue;
+        {
+            var file = new FileInfo(MessagePath(queue, id));
+            if (file.Exists && IsReady(file)) return queue;
+        }
         return null;
     }
 }

@@ -13,7 +13,15 @@ public sealed partial class FileQueueStore
         for (int attempt = 0; attempt < 3; attempt++)
         {
             if (_layout.Locate(id) is not { } queue) return null;
-            var record = await MessageFile.TryReadAsync(_layout.MessagePath(queue, id), cancellationToken).ConfigureAwait(false);
+            Format.MessageRecord? record;
+            try
+            {
+                record = await MessageFile.TryReadAsync(_layout.MessagePath(queue, id), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException)
+            {
+                return null;
+            }
             if (record is not null) return MessageFile.ToMessage(queue, record);
         }
         return null;
@@ -25,9 +33,9 @@ public sealed partial class FileQueueStore
     {
         foreach (var name in queue is { } only ? [only] : QueueNames.All)
         {
-            foreach (var path in Directory.EnumerateFiles(_layout.Directory(name)))
+            foreach (var file in _layout.Messages(name))
             {
-                if (!QueueId.IsValid(Path.GetFileName(path))) continue;
+                string path = file.FullName;
                 Format.MessageRecord? record;
                 try
                 {
@@ -65,16 +73,17 @@ public sealed partial class FileQueueStore
         using var held = await _lock.AcquireAsync(cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         int count = 0;
-        foreach (var path in Directory.EnumerateFiles(_layout.Directory(QueueName.Deferred)))
+        foreach (var file in _layout.Messages(QueueName.Deferred))
         {
-            var id = new QueueId(Path.GetFileName(path));
-            if (!QueueId.IsValid(id.Value)) continue;
+            string path = file.FullName;
+            var id = new QueueId(file.Name);
             if (await ReadOrQuarantineAsync(QueueName.Deferred, id, cancellationToken).ConfigureAwait(false) is not { } record) continue;
             record.NotBefore = null;
             await MessageFile.WriteAsync(_layout.NewTempPath(id), path, record, now, overwrite: true, cancellationToken).ConfigureAwait(false);
             count++;
         }
         _deferredScanAfter = DateTimeOffset.MinValue;
+        _candidates.Clear();
         return count;
     }
 
@@ -87,10 +96,9 @@ public sealed partial class FileQueueStore
         {
             long count = 0;
             DateTimeOffset? oldest = null;
-            foreach (var path in Directory.EnumerateFiles(_layout.Directory(queue)))
+            foreach (var file in _layout.Messages(queue))
             {
-                string name = Path.GetFileName(path);
-                if (!QueueId.IsValid(name)) continue;
+                string path = file.FullName, name = file.Name;
                 if (!_arrivals.TryGetValue(name, out var arrival))
                 {
                     Format.MessageRecord? record = null;
@@ -132,6 +140,7 @@ public sealed partial class FileQueueStore
         await MessageFile.WriteAsync(_layout.NewTempPath(id), source, record, now, overwrite: true, cancellationToken).ConfigureAwait(false);
         if (!MessageFile.TryMove(source, _layout.MessagePath(to, id))) return false;
         if (to == QueueName.Deferred) _deferredScanAfter = DateTimeOffset.MinValue;
+        _candidates.Clear(); // what became ready should not wait behind an older batch
         return true;
     }
 }

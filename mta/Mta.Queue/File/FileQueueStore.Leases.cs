@@ -10,12 +10,35 @@ public sealed partial class FileQueueStore
     private DateTimeOffset _deferredScanAfter = DateTimeOffset.MinValue;
     private DateTimeOffset _activeScanAfter = DateTimeOffset.MinValue;
 
+    // Like qmgr's queue scans: one directory scan yields a batch of candidates that later claims consume,
+    // so draining a large backlog does not list the directory once per message.
+    private const int ScanBatch = 1000;
+    private readonly Queue<(QueueName Queue, string Path)> _candidates = new();
+
+    /// <summary>One shard: the file store serves one host.</summary>
+    public int ShardCount => 1;
+
+    public int ShardOf(QueueId id) => 0;
+
+    public ValueTask<MessageLease?> ClaimNextAsync(string holder, TimeSpan leaseDuration, IReadOnlyList<int> shards, CancellationToken cancellationToken) =>
+        shards.Contains(0) ? ClaimNextAsync(holder, leaseDuration, cancellationToken) : ValueTask.FromResult<MessageLease?>(null);
+
     public async ValueTask<MessageLease?> ClaimNextAsync(string holder, TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
         using var held = await _lock.AcquireAsync(cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
-        foreach (var (queue, path) in ReadyCandidates(now))
+        bool rescanned = false;
+        while (true)
         {
+            if (_candidates.Count == 0)
+            {
+                if (rescanned) return null;
+                foreach (var candidate in ReadyCandidates(now).Take(ScanBatch)) _candidates.Enqueue(candidate);
+                rescanned = true;
+                continue;
+            }
+            var (queue, path) = _candidates.Dequeue();
+            if (!IsStillDue(queue, path, now)) continue; // claimed, moved or renewed since the scan
             var id = new QueueId(Path.GetFileName(path));
             string activePath = _layout.MessagePath(QueueName.Active, id);
             if (queue != QueueName.Active && !MessageFile.TryMove(path, activePath)) continue;
@@ -27,7 +50,13 @@ public sealed partial class FileQueueStore
             await SaveActiveAsync(id, record, cancellationToken).ConfigureAwait(false);
             return ToLease(record);
         }
-        return null;
+    }
+
+    private static bool IsStillDue(QueueName queue, string path, DateTimeOffset now)
+    {
+        var file = new FileInfo(path);
+        return file.Exists && FileQueueLayout.IsReady(file)
+            && (queue == QueueName.Incoming || file.LastWriteTimeUtc <= now.UtcDateTime);
     }
 
     public async ValueTask<MessageLease> RenewAsync(MessageLease lease, TimeSpan leaseDuration, CancellationToken cancellationToken)
@@ -77,7 +106,7 @@ public sealed partial class FileQueueStore
     /// <summary>Incoming first (oldest ID first), then deferred mail whose time has come, then expired leases.</summary>
     private IEnumerable<(QueueName Queue, string Path)> ReadyCandidates(DateTimeOffset now)
     {
-        foreach (var path in Directory.EnumerateFiles(_layout.Directory(QueueName.Incoming)).Order(StringComparer.Ordinal))
+        foreach (var path in _layout.Messages(QueueName.Incoming).Select(f => f.FullName).Order(StringComparer.Ordinal))
             yield return (QueueName.Incoming, path);
         foreach (var path in DueFiles(QueueName.Deferred, now, ref _deferredScanAfter))
             yield return (QueueName.Deferred, path);
@@ -91,7 +120,7 @@ public sealed partial class FileQueueStore
         var due = new List<string>();
         if (now < scanAfter) return due;
         var next = now + RescanInterval;
-        foreach (var info in new DirectoryInfo(_layout.Directory(queue)).EnumerateFiles())
+        foreach (var info in _layout.Messages(queue))
         {
             var when = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero);
             if (when <= now) due.Add(info.FullName);

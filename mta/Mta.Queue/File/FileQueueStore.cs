@@ -64,14 +64,12 @@ public sealed partial class FileQueueStore : IMailQueue
     /// </summary>
     private void Recover(TimeSpan orphanAge)
     {
-        var activeDir = _layout.Directory(QueueName.Active);
-        foreach (var path in Directory.EnumerateFiles(activeDir))
-        {
-            var id = new QueueId(Path.GetFileName(path));
-            if (!QueueId.IsValid(id.Value)) continue;
-            MessageFile.TryMove(path, _layout.MessagePath(QueueName.Incoming, id));
-        }
+        foreach (var file in _layout.Messages(QueueName.Active))
+            MessageFile.TryMove(file.FullName, _layout.MessagePath(QueueName.Incoming, new QueueId(file.Name)));
         var cutoff = _time.GetUtcNow().UtcDateTime - orphanAge;
+        // A state file never marked ready was never acknowledged (commit had not returned): drop it.
+        foreach (var file in new DirectoryInfo(_layout.Directory(QueueName.Incoming)).EnumerateFiles())
+            if (!FileQueueLayout.IsReady(file) && file.LastWriteTimeUtc < cutoff) file.Delete();
         foreach (var path in Directory.EnumerateFiles(_layout.Temp))
             if (System.IO.File.GetLastWriteTimeUtc(path) < cutoff) System.IO.File.Delete(path);
         foreach (var path in Directory.EnumerateFiles(_layout.Body))

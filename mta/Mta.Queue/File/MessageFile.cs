@@ -29,7 +29,7 @@ internal static class MessageFile
     {
         try
         {
-            await using (var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+            await using (var stream = new FileStream(tempPath, CreateOptions(FileQueueLayout.ReadyMode)))
             {
                 await stream.WriteAsync(EnvelopeCodec.Serialize(record), cancellationToken).ConfigureAwait(false);
                 await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -60,6 +60,41 @@ internal static class MessageFile
         DirectorySync.Flush(Path.GetDirectoryName(to)!);
         DirectorySync.Flush(Path.GetDirectoryName(from)!);
         return true;
+    }
+
+    /// <summary>
+    /// Creates a new message's state file in place (incoming/ID) without the ready bit, writes and marks it
+    /// ready, then makes file and directory durable. A crash before the mark leaves a file every reader skips.
+    /// </summary>
+    public static async ValueTask CreateReadyAsync(string path, DirectoryFlusher directory, MessageRecord record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = new FileStream(path, CreateOptions(FileQueueLayout.WritingMode));
+            await stream.WriteAsync(EnvelopeCodec.Serialize(record), cancellationToken).ConfigureAwait(false);
+            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (!OperatingSystem.IsWindows()) System.IO.File.SetUnixFileMode(stream.SafeFileHandle, FileQueueLayout.ReadyMode);
+            stream.Flush(flushToDisk: true);
+        }
+        catch
+        {
+            System.IO.File.Delete(path);
+            throw;
+        }
+        await directory.FlushAsync().ConfigureAwait(false);
+    }
+
+    private static FileStreamOptions CreateOptions(UnixFileMode mode)
+    {
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            Options = FileOptions.Asynchronous,
+        };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = mode; // the ready bit is the queue's commit mark
+        return options;
     }
 
     public static QueuedMessage ToMessage(QueueName queue, MessageRecord record) => new(

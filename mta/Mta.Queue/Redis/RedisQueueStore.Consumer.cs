@@ -6,13 +6,22 @@ namespace Mta.Queue.Redis;
 
 public sealed partial class RedisQueueStore
 {
-    public async ValueTask<MessageLease?> ClaimNextAsync(string holder, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    public int ShardCount => _keys.Shards;
+
+    public int ShardOf(QueueId id) => _keys.ShardOf(id);
+
+    public ValueTask<MessageLease?> ClaimNextAsync(string holder, TimeSpan leaseDuration, CancellationToken cancellationToken) =>
+        ClaimNextAsync(holder, leaseDuration, _allShards, cancellationToken);
+
+    public async ValueTask<MessageLease?> ClaimNextAsync(string holder, TimeSpan leaseDuration, IReadOnlyList<int> shards, CancellationToken cancellationToken)
     {
-        // Start at a different shard each call so consumers spread over shards instead of all draining shard 0.
-        int start = (int)((uint)Interlocked.Increment(ref _shardCursor) % (uint)_keys.Shards);
-        for (int i = 0; i < _keys.Shards; i++)
+        if (shards.Any(s => s < 0 || s >= _keys.Shards)) throw new ArgumentOutOfRangeException(nameof(shards));
+        if (shards.Count == 0) return null;
+        // Start at a different shard each call so consumers spread over shards instead of all draining the first.
+        int start = (int)((uint)Interlocked.Increment(ref _shardCursor) % (uint)shards.Count);
+        for (int i = 0; i < shards.Count; i++)
         {
-            int shard = (start + i) % _keys.Shards;
+            int shard = shards[(start + i) % shards.Count];
             while (true)
             {
                 long now = NowMilliseconds();
@@ -90,7 +99,15 @@ public sealed partial class RedisQueueStore
     {
         if (!QueueId.IsValid(id.Value)) return null;
         var entries = await RedisCalls.RunAsync(() => _database.HashGetAllAsync(_keys.Message(id)), "read message", cancellationToken).ConfigureAwait(false);
-        return entries.Length == 0 ? null : RedisMessageMapper.ToMessage(id, RedisMessageMapper.FromEntries(entries));
+        if (entries.Length == 0) return null;
+        try
+        {
+            return RedisMessageMapper.ToMessage(id, RedisMessageMapper.FromEntries(entries));
+        }
+        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or FormatException)
+        {
+            return null;
+        }
     }
 
     public ValueTask<Stream> OpenBodyAsync(QueueId id, CancellationToken cancellationToken) => Bodies.OpenReadAsync(id, cancellationToken);

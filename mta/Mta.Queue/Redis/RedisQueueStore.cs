@@ -16,6 +16,7 @@ public sealed partial class RedisQueueStore : IMailQueue
     private readonly RedisKeys _keys;
     private readonly RedisQueueStoreOptions _options;
     private readonly LongQueueIdGenerator _ids;
+    private readonly int[] _allShards;
     private int _shardCursor;
 
     private RedisQueueStore(ConnectionMultiplexer connection, RedisQueueStoreOptions options, long node, IBodyStore? bodies)
@@ -25,6 +26,7 @@ public sealed partial class RedisQueueStore : IMailQueue
         _options = options;
         _keys = new RedisKeys(options.KeyPrefix, options.Shards);
         _ids = new LongQueueIdGenerator(node, options.Time);
+        _allShards = Enumerable.Range(0, options.Shards).ToArray();
         Bodies = bodies ?? new RedisBodyStore(_database, _keys, options.OrphanBodyLifetime);
     }
 
@@ -48,6 +50,7 @@ public sealed partial class RedisQueueStore : IMailQueue
         // never reaches Redis after its caller was told it failed.
         configuration.BacklogPolicy = BacklogPolicy.FailFast;
         configuration.ClientName = "mta-queue";
+        configuration.AllowAdmin = true; // INFO memory, for the Redis memory metrics; the store sends no other admin command
         configuration.ReconnectRetryPolicy = new ExponentialRetry(250, 5000);
         ConnectionMultiplexer connection;
         try
@@ -74,6 +77,21 @@ public sealed partial class RedisQueueStore : IMailQueue
 
     /// <summary>True while connected (mta_redis_up).</summary>
     public bool IsConnected => _connection.IsConnected;
+
+    /// <summary>
+    /// Redis memory use and limit (INFO memory: used_memory, maxmemory; 0 = no limit), for
+    /// mta_redis_memory_used_bytes and mta_redis_maxmemory_bytes: a deferred backlog lives in Redis memory.
+    /// </summary>
+    public async ValueTask<(long UsedBytes, long MaxBytes)> GetMemoryAsync(CancellationToken cancellationToken)
+    {
+        var server = _connection.GetServers().FirstOrDefault(s => s.IsConnected && !s.IsReplica)
+            ?? throw new QueueUnavailableException("queue store unavailable (memory info): not connected");
+        var sections = await RedisCalls.RunAsync(() => server.InfoAsync("memory"), "memory info", cancellationToken).ConfigureAwait(false);
+        var fields = sections.SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        long Field(string name) =>
+            fields.TryGetValue(name, out var text) && long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long value) ? value : 0;
+        return (Field("used_memory"), Field("maxmemory"));
+    }
 
     public QueueId NewQueueId() => _ids.Next();
 
