@@ -184,6 +184,16 @@ public class MacroExpansionTests
     }
 
     [Fact]
+    public void SelfComparisonStopsInsteadOfOverflowingTheStack()
+    {
+        // Postfix's postconf dies with SIGSEGV on this; we report the nesting error.
+        string? lookup(string n) => n == "smtpd_banner" ? "${{$smtpd_banner} == {x}?{a}:{b}}" : null;
+        var result = MacroExpander.Expand(lookup("smtpd_banner")!, lookup);
+        Assert.True(result.IsError);
+        Assert.StartsWith("unreasonable macro call nesting: ", result.Warnings[0]);
+    }
+
+    [Fact]
     public void DeepButFiniteNestingIsFine()
     {
         // 40 levels of indirection stay under Postfix's limit of 100 nested calls.
