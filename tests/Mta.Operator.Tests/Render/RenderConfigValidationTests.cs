@@ -99,6 +99,19 @@ public class RenderConfigValidationTests
         Assert.Contains(result.Warnings, w => w.EndsWith(": unused parameter: no_such_parameter=x") && w.StartsWith("main.cf, line "));
     }
 
+    [Theory]
+    [InlineData("{domain: example.org, mainCf: {parameters: {Bad-Name: x}}}",
+        "spec.mainCf.parameters: \"Bad-Name\" is not a main.cf parameter name (lower-case letters, digits and _)")]
+    [InlineData("{domain: example.org, mainCf: {parameters: {'relayhost = evil': x}}}",
+        "spec.mainCf.parameters: \"relayhost = evil\" is not a main.cf parameter name (lower-case letters, digits and _)")]
+    public void OverrideNamesMustBeParameterNames(string spec, string error)
+    {
+        var result = MailServerRenderer.Render(RenderFixtures.WithSpec(spec), RenderContext.Minimal);
+
+        Assert.False(result.ConfigValid);
+        Assert.Equal(error, result.ConfigError);
+    }
+
     [Fact]
     public void NoRedisAtAllIsNotRendered()
     {
