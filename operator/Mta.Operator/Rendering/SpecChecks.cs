@@ -25,6 +25,13 @@ public static class SpecChecks
             && (spec.Tls is null || spec.Sasl is null))
             return "spec.smtpd.service.ports: submission and submissions need spec.tls and spec.sasl";
 
+        // Names are checked here rather than by CEL in the CRD: a rule over every key of an unbounded map could
+        // exceed the API server's CEL cost budget. The schema keeps values to one line.
+        if (spec.MainCf?.Parameters?.Keys.FirstOrDefault(k => !IsParameterName(k)) is { } badName)
+            return $"spec.mainCf.parameters: \"{badName}\" is not a main.cf parameter name (lower-case letters, digits and _)";
+        if (spec.MainCf?.Parameters?.FirstOrDefault(p => p.Value.Contains('\n')) is { Key: { } multiLine })
+            return $"spec.mainCf.parameters.{multiLine}: the value must be one line";
+
         if (spec.Aliases is { Entries: not null, ConfigMapRef: not null })
             return "spec.aliases: set entries or configMapRef, not both";
 
@@ -32,6 +39,9 @@ public static class SpecChecks
             ?? TierError("qmgr", spec.Qmgr.Replicas, spec.Qmgr.Autoscaling, spec.Qmgr.PodDisruptionBudget)
             ?? TierError("delivery", spec.Delivery.Replicas, spec.Delivery.Autoscaling, spec.Delivery.PodDisruptionBudget);
     }
+
+    private static bool IsParameterName(string name) =>
+        name.Length > 0 && char.IsAsciiLetterLower(name[0]) && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_');
 
     private static string? TierError(string tier, int? replicas, AutoscalingSpec? autoscaling, PodDisruptionBudgetSpec? pdb)
     {

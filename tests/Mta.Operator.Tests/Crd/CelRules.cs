@@ -18,9 +18,6 @@ public static class CelRules
                 || (self.ContainsKey("tls") && self.ContainsKey("sasl")),
         ["!(has(self.entries) && has(self.configMapRef))"] =
             self => !(self.ContainsKey("entries") && self.ContainsKey("configMapRef")),
-        ["!has(self.parameters) || self.parameters.all(k, k.matches('^[a-z][a-z0-9_]*$') && !self.parameters[k].contains('\\n'))"] =
-            self => self["parameters"] is not JsonObject parameters
-                || parameters.All(p => Regex.IsMatch(p.Key, "^[a-z][a-z0-9_]*$") && !(p.Value?.GetValue<string>() ?? "").Contains('\n')),
         ["!(has(self.replicas) && has(self.autoscaling) && self.autoscaling.enabled)"] =
             self => !(self.ContainsKey("replicas") && self["autoscaling"] is JsonObject a && a["enabled"]?.GetValueKind() == JsonValueKind.True),
         ["self.minReplicas <= self.maxReplicas"] =

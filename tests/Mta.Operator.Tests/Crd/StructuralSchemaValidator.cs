@@ -7,7 +7,7 @@ namespace Mta.Operator.Tests.Crd;
 
 /// <summary>
 /// The subset of Kubernetes structural-schema validation the MailServer CRD uses: type, format int32/int64/date-time,
-/// required, enum, minimum/maximum, minLength/maxLength, pattern, items, additionalProperties,
+/// required, enum, minimum/maximum, minLength/maxLength, maxProperties, pattern, items, additionalProperties,
 /// x-kubernetes-int-or-string, x-kubernetes-preserve-unknown-fields, defaults (applied first, as the API server
 /// does) and x-kubernetes-validations through <see cref="CelRules"/>. Unknown fields are errors (kubectl's strict
 /// field validation), so a typo in a sample fails here rather than being pruned silently.
@@ -126,6 +126,8 @@ public static class StructuralSchemaValidator
         }
 
         var errorsBefore = errors.Count;
+        if (schema["maxProperties"] is { } maxProperties && obj.Count > maxProperties.GetValue<long>())
+            errors.Add($"{at}: must have at most {maxProperties} properties");
         var properties = schema["properties"] as JsonObject;
         var additional = schema["additionalProperties"] as JsonObject;
         var preserve = schema["x-kubernetes-preserve-unknown-fields"]?.GetValue<bool>() == true;

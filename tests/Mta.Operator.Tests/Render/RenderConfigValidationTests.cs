@@ -78,12 +78,38 @@ public class RenderConfigValidationTests
     }
 
     [Fact]
+    public void ABadValueReachedOnlyThroughExpansionIsCaughtToo()
+    {
+        // postscreen_dnsbl_allowlist_threshold defaults to the value of its old name when that is set: the old
+        // name's own line is not typed-checked (it is not in the catalogue), the parameter that reads it is.
+        var ms = RenderFixtures.WithSpec("{domain: example.org, mainCf: {parameters: {postscreen_dnsbl_whitelist_threshold: many}}}");
+
+        var result = MailServerRenderer.Render(ms, RenderContext.Minimal);
+
+        Assert.False(result.ConfigValid);
+        Assert.Equal("main.cf: bad numerical configuration: postscreen_dnsbl_allowlist_threshold = many", result.ConfigError);
+    }
+
+    [Fact]
     public void UnknownParameterIsAWarningNotAnError()
     {
         var result = MailServerRenderer.Render(RenderFixtures.WithSpec("{domain: example.org, mainCf: {parameters: {no_such_parameter: x}}}"), RenderContext.Minimal);
 
         Assert.True(result.ConfigValid, result.ConfigError);
         Assert.Contains(result.Warnings, w => w.EndsWith(": unused parameter: no_such_parameter=x") && w.StartsWith("main.cf, line "));
+    }
+
+    [Theory]
+    [InlineData("{domain: example.org, mainCf: {parameters: {Bad-Name: x}}}",
+        "spec.mainCf.parameters: \"Bad-Name\" is not a main.cf parameter name (lower-case letters, digits and _)")]
+    [InlineData("{domain: example.org, mainCf: {parameters: {'relayhost = evil': x}}}",
+        "spec.mainCf.parameters: \"relayhost = evil\" is not a main.cf parameter name (lower-case letters, digits and _)")]
+    public void OverrideNamesMustBeParameterNames(string spec, string error)
+    {
+        var result = MailServerRenderer.Render(RenderFixtures.WithSpec(spec), RenderContext.Minimal);
+
+        Assert.False(result.ConfigValid);
+        Assert.Equal(error, result.ConfigError);
     }
 
     [Fact]

@@ -49,7 +49,7 @@ internal sealed class MasterCfPrinter(
         var patterns = Patterns(requests, 3, "-F option requires service_name[/type[/field]]");
         foreach (var pattern in patterns)
             if (pattern[2] != "*" && Array.IndexOf(FieldNames, pattern[2]) < 0)
-                throw new PostconfFatal($"-F option requires service_name[/type[/field]]");
+                throw new PostconfFatal($"invalid service attribute name: \"{pattern[2]}\"");
         var matches = new int[patterns.Count];
         foreach (var entry in master.Entries)
         {
