@@ -15,6 +15,11 @@ public sealed class MacroExpander
     private const string AnyOperatorText = "\"==\" or \"!=\"\" or \"<\"\" or \"<=\"\" or \">=\"\" or \">\"";
     private const int MaxLevel = 100;
 
+    // Relational operands are expanded by a fresh expander whose level starts at 0, as in Postfix, so a
+    // parameter that compares itself recurses without bound (Postfix's postconf crashes with SIGSEGV).
+    // We stop at this total depth with the same nesting warning instead.
+    private const int MaxTotalDepth = 400;
+
     [Flags]
     private enum Status { None = 0, Error = 1, Undefined = 2 }
 
@@ -26,6 +31,7 @@ public sealed class MacroExpander
     private readonly StringBuilder _result = new();
     private Status _status;
     private int _level;
+    private int _outerDepth;
 
     private MacroExpander(Func<string, string?> lookup, bool recursive, bool scan, List<string> warnings, List<string> undefined)
     {
@@ -66,9 +72,9 @@ public sealed class MacroExpander
     }
 
     private static (string Text, Status Status) ExpandInto(string pattern, Func<string, string?> lookup, bool recursive,
-        bool scan, List<string> warnings, List<string> undefined)
+        bool scan, List<string> warnings, List<string> undefined, int outerDepth = 0)
     {
-        var expander = new MacroExpander(lookup, recursive, scan, warnings, undefined);
+        var expander = new MacroExpander(lookup, recursive, scan, warnings, undefined) { _outerDepth = outerDepth };
         var status = expander.Parse(pattern);
         return (expander._result.ToString(), status);
     }
@@ -149,7 +155,7 @@ public sealed class MacroExpander
     // mac_expand_callback: expand one reference or append one piece of literal text.
     private Status Callback(bool isExpression, string buf)
     {
-        if (_level++ > MaxLevel)
+        if (_level++ > MaxLevel || _outerDepth + _level > MaxTotalDepth)
             Fail($"unreasonable macro call nesting: \"{buf}\"");
         if ((_status & Status.Error) != 0)
             return _status;
@@ -302,12 +308,15 @@ public sealed class MacroExpander
         if (ExtractCurlyPayload(buf, ref cp, strip: false) is not { } right)
             return false;
 
-        var (leftValue, leftStatus) = ExpandInto(left, _lookup, _recursive, _scan, _warnings, _undefined);
-        var (rightValue, rightStatus) = ExpandInto(right, _lookup, _recursive, _scan, _warnings, _undefined);
+        var depth = _outerDepth + _level;
+        var (leftValue, leftStatus) = ExpandInto(left, _lookup, _recursive, _scan, _warnings, _undefined, depth);
+        var (rightValue, rightStatus) = ExpandInto(right, _lookup, _recursive, _scan, _warnings, _undefined, depth);
         _status |= leftStatus | rightStatus;
         if ((_status & Status.Error) == 0 && !_scan)
         {
-            bool? outcome = compareLevels ? CompareLevels(leftValue, op, rightValue) : Compare(leftValue, op, rightValue);
+            bool? outcome = compareLevels
+                ? RelationalOperators.CompareLevels(leftValue, op, rightValue, _warnings)
+                : RelationalOperators.Compare(leftValue, op, rightValue);
             if (outcome is null)
                 _status |= Status.Error;
             else
@@ -327,46 +336,6 @@ public sealed class MacroExpander
         var name = buf[nameStart..nameEnd];
         return Fail($"unknown function \"{name}\" at\"...>>>{name}{{{argument}}}\"");
     }
-
-    private static bool? Compare(string left, string op, string right)
-    {
-        long delta;
-        if (AllDigits(left) && AllDigits(right))
-            delta = ParseLong(left) - ParseLong(right);
-        else
-            delta = string.CompareOrdinal(left, right);
-        return Apply(op, delta);
-    }
-
-    private bool? CompareLevels(string left, string op, string right)
-    {
-        if (!CompatibilityLevel.TryParse(left, out var l))
-        {
-            _warnings.Add($"malformed compatibility level syntax: \"{left}\"");
-            return null;
-        }
-        if (!CompatibilityLevel.TryParse(right, out var r))
-        {
-            _warnings.Add($"malformed compatibility level syntax: \"{right}\"");
-            return null;
-        }
-        return Apply(op, l.CompareTo(r));
-    }
-
-    private static bool Apply(string op, long delta) => op switch
-    {
-        "==" => delta == 0,
-        "!=" => delta != 0,
-        "<" => delta < 0,
-        "<=" => delta <= 0,
-        ">=" => delta >= 0,
-        _ => delta > 0,
-    };
-
-    private static long ParseLong(string digits) =>
-        long.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v)
-            ? v
-            : throw new ConfigException($"mac_exp_eval: bad conversion: {digits}");
 
     // mac_exp_extract_curly_payload: cp is at '{'; returns the balanced payload and skips white space after '}'.
     private string? ExtractCurlyPayload(string buf, ref int cp, bool strip)
@@ -422,6 +391,4 @@ public sealed class MacroExpander
     private static string Clip(string s, int from) => s.Length - from > 20 ? s.Substring(from, 20) : s[from..];
 
     private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
-
-    private static bool AllDigits(string s) => s.Length > 0 && s.All(char.IsAsciiDigit);
 }

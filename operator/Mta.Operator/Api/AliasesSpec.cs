@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace Mta.Operator.Api;
 
-/// <summary>aliases(5) entries: inline (name -> right-hand side) or from a ConfigMap key holding an aliases file. Not both.</summary>
+/// <summary>
+/// Local aliases (alias_maps, a texthash: table): inline (name -> right-hand side, as in aliases(5)) or from a
+/// ConfigMap key holding the table in postmap(1) input format ("name value" lines, no colon). Not both.
+/// </summary>
 public sealed class AliasesSpec
 {
     /// <summary>Inline entries, e.g. postmaster: "root" or team: "ann, bob@example.org".</summary>

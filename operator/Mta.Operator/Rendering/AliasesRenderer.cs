@@ -3,7 +3,10 @@ using Mta.Operator.Api;
 
 namespace Mta.Operator.Rendering;
 
-/// <summary>Inline aliases as an aliases(5) file, sorted so the config hash does not depend on map order.</summary>
+/// <summary>
+/// Inline aliases as a texthash: table (postmap(1) input format, "name value" lines), the form alias_maps can read
+/// without an indexing step; sorted so the config hash does not depend on map order.
+/// </summary>
 public static class AliasesRenderer
 {
     public static string? Render(MailServerSpec spec)
@@ -13,7 +16,7 @@ public static class AliasesRenderer
 
         var text = new StringBuilder("# Rendered by mta-operator from spec.aliases.entries.\n");
         foreach (var (name, value) in entries.OrderBy(e => e.Key, StringComparer.Ordinal))
-            text.Append(name).Append(": ").Append(value).Append('\n');
+            text.Append(name).Append(' ').Append(value).Append('\n');
         return text.ToString();
     }
 }

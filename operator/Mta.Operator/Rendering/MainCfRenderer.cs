@@ -36,12 +36,10 @@ public static class MainCfRenderer
         Set("data_directory", Layout.DataDirectory);
         Set("maillog_file", "/dev/stdout");
 
+        // texthash: read as text at start-up; a read-only pod cannot build the .db that hash: needs.
         var aliasesPath = AliasesPath(spec);
         if (aliasesPath is not null)
-        {
-            Set("alias_maps", $"hash:{aliasesPath}");
-            Set("alias_database", $"hash:{aliasesPath}");
-        }
+            Set("alias_maps", $"texthash:{aliasesPath}");
 
         if (spec.MailboxStorage is not null)
             Set("mail_spool_directory", Layout.MailDirectory);

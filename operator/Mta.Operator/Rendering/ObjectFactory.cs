@@ -19,10 +19,13 @@ public sealed class ObjectFactory(MailServer owner)
     public string MetricsServiceName => NameFor("metrics");
     public string MailboxClaimName => NameFor("mailboxes");
 
-    /// <summary>Selector labels: stable for the life of a Deployment (selectors are immutable).</summary>
+    /// <summary>
+    /// Selector labels: stable for the life of a Deployment (selectors are immutable). The managed Redis is named
+    /// "redis", so selectors of "every mta pod of this instance" (metrics Service, Redis clients) leave it out.
+    /// </summary>
     public Dictionary<string, string> SelectorLabels(string component) => new()
     {
-        ["app.kubernetes.io/name"] = AppName,
+        ["app.kubernetes.io/name"] = component == "redis" ? "redis" : AppName,
         ["app.kubernetes.io/instance"] = Name,
         ["app.kubernetes.io/component"] = component,
     };

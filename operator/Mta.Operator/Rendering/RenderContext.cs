@@ -25,4 +25,25 @@ public sealed record RenderContext
 
     /// <summary>A cluster without any of the optional APIs.</summary>
     public static RenderContext Minimal { get; } = new();
+
+    /// <summary>
+    /// The context for a cluster whose discovery (/api, /apis) lists these group versions and resources.
+    /// </summary>
+    /// <param name="served">Served resources as (groupVersion, plural), e.g. ("keda.sh/v1alpha1", "scaledobjects").
+    /// For the metrics APIs the group version alone counts (their resource lists may be empty until metrics exist).</param>
+    /// <param name="prometheusServerAddress">Where KEDA's prometheus trigger should query; null disables the KEDA path.</param>
+    public static RenderContext FromDiscovery(IEnumerable<(string GroupVersion, string Plural)> served, string? prometheusServerAddress = null)
+    {
+        var set = served.ToHashSet();
+        var groups = set.Select(s => s.GroupVersion.Split('/')[0]).ToHashSet(StringComparer.Ordinal);
+        return new RenderContext
+        {
+            CustomMetricsAvailable = groups.Contains("custom.metrics.k8s.io"),
+            ExternalMetricsAvailable = groups.Contains("external.metrics.k8s.io"),
+            KedaAvailable = set.Contains(("keda.sh/v1alpha1", "scaledobjects")),
+            PrometheusServerAddress = prometheusServerAddress,
+            ServiceMonitorAvailable = set.Contains(("monitoring.coreos.com/v1", "servicemonitors")),
+            PrometheusRuleAvailable = set.Contains(("monitoring.coreos.com/v1", "prometheusrules")),
+        };
+    }
 }

@@ -1,13 +1,15 @@
 using Mta.Config;
 using Mta.Config.MainCf;
+using Mta.Config.MasterCf;
 
 namespace Mta.Operator.Rendering;
 
 /// <summary>
 /// Checks rendered main.cf and master.cf with Mta.Config, the engine the pods themselves read them with:
 /// main.cf syntax, $-expansion, compatibility_level, and every set parameter's typed value (including master.cf
-/// -o overrides) against the catalogue. The first failure is returned as "file, line N: message".
-/// Unknown parameter names are warnings, as in Postfix.
+/// -o overrides) against the catalogue; master.cf as master(8) reads it. The first failure is returned in
+/// Postfix's words with file and line ("main.cf, line N: ...", "smtpd/master.cf: line N: ..."), where a master.cf
+/// is named after its tier. Unknown parameter names are warnings, as in Postfix.
 /// </summary>
 public static class RenderedConfigValidator
 {
@@ -28,7 +30,22 @@ public static class RenderedConfigValidator
         }
 
         warnings.AddRange(main.Warnings);
-        var services = masterCfs.SelectMany(m => MasterCfEntries.Parse(m.Value).Select(s => (Tier: m.Key, Service: s))).ToList();
+        var services = new List<(string Path, MasterService Service)>();
+        foreach (var (tier, text) in masterCfs)
+        {
+            var path = $"{tier.Name()}/{MasterCfPath}";
+            try
+            {
+                var file = MasterCfFile.Parse(text, path, MasterCfErrorStyle.Master);
+                warnings.AddRange(file.Warnings);
+                services.AddRange(file.Services.Select(s => (path, s)));
+            }
+            catch (ConfigException e)
+            {
+                return new ConfigValidation(e.Message, warnings);
+            }
+        }
+
         var defaults = ParameterCatalogue.All
             .Concat(services.SelectMany(s => ParameterCatalogue.ServiceParameters(s.Service.Name, s.Service.Command)));
         var set = new ParameterSet(defaults, main);
@@ -40,15 +57,12 @@ public static class RenderedConfigValidator
                 return new ConfigValidation(error, warnings);
         }
 
-        foreach (var (tier, service) in services)
+        foreach (var (path, service) in services)
         {
-            if (service.Error is not null)
-                return new ConfigValidation($"{tier.Name()}/{MasterCfPath}, line {service.Line}: {service.Error}", warnings);
-
             var withOverrides = set.WithOverrides(service.Overrides);
             foreach (var (name, _) in service.Overrides)
             {
-                var error = CheckValue(withOverrides, name, warnings, $"{tier.Name()}/{MasterCfPath}, line {service.Line}");
+                var error = CheckValue(withOverrides, name, warnings, $"{path}: line {service.Line}");
                 if (error is not null)
                     return new ConfigValidation(error, warnings);
             }

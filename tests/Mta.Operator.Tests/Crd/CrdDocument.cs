@@ -7,7 +7,10 @@ public sealed class CrdDocument
 {
     private CrdDocument(JsonObject root) => Root = root;
 
-    public static CrdDocument Load() => new((JsonObject)YamlToJson.Single(File.ReadAllText(RepoPaths.Crd))!);
+    // YAML is parsed once; every caller gets its own JSON tree (JsonNode is not safe to share across parallel tests).
+    private static readonly Lazy<string> Json = new(() => YamlToJson.Single(File.ReadAllText(RepoPaths.Crd))!.ToJsonString());
+
+    public static CrdDocument Load() => new((JsonObject)JsonNode.Parse(Json.Value)!);
 
     public JsonObject Root { get; }
     public JsonObject Spec => (JsonObject)Root["spec"]!;

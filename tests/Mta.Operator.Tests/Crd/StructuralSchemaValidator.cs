@@ -83,7 +83,7 @@ public static class StructuralSchemaValidator
                     return;
                 }
 
-                if (schema["minItems"] is { } minItems && array.Count < minItems.GetValue<int>())
+                if (schema["minItems"] is { } minItems && array.Count < minItems.GetValue<long>())
                     errors.Add($"{at}: must have at least {minItems} items");
                 for (var i = 0; i < array.Count; i++)
                     Check((JsonObject)schema["items"]!, array[i], $"{path}[{i}]", errors);
@@ -125,6 +125,7 @@ public static class StructuralSchemaValidator
             return;
         }
 
+        var errorsBefore = errors.Count;
         var properties = schema["properties"] as JsonObject;
         var additional = schema["additionalProperties"] as JsonObject;
         var preserve = schema["x-kubernetes-preserve-unknown-fields"]?.GetValue<bool>() == true;
@@ -147,6 +148,9 @@ public static class StructuralSchemaValidator
                 errors.Add($"{(path.Length == 0 ? name : $"{path}.{name}")}: Required value");
         }
 
+        // Rules run on well-typed values only (the API server reports schema errors and skips CEL on them).
+        if (errors.Count != errorsBefore)
+            return;
         foreach (var rule in schema["x-kubernetes-validations"]?.AsArray() ?? [])
         {
             var text = rule!["rule"]!.GetValue<string>();
@@ -159,9 +163,9 @@ public static class StructuralSchemaValidator
     {
         if (schema["enum"] is JsonArray values && !values.Any(v => v?.GetValue<string>() == text))
             errors.Add($"{at}: Unsupported value: \"{text}\"");
-        if (schema["minLength"] is { } min && text.Length < min.GetValue<int>())
+        if (schema["minLength"] is { } min && text.Length < min.GetValue<long>())
             errors.Add($"{at}: must be at least {min} characters");
-        if (schema["maxLength"] is { } max && text.Length > max.GetValue<int>())
+        if (schema["maxLength"] is { } max && text.Length > max.GetValue<long>())
             errors.Add($"{at}: must be at most {max} characters");
         if (schema["pattern"] is { } pattern && !Regex.IsMatch(text, pattern.GetValue<string>()))
             errors.Add($"{at}: must match '{pattern}'");
