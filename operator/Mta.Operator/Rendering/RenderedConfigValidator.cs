@@ -9,7 +9,9 @@ namespace Mta.Operator.Rendering;
 /// main.cf syntax, $-expansion, compatibility_level, and every set parameter's typed value (including master.cf
 /// -o overrides) against the catalogue; master.cf as master(8) reads it. The first failure is returned in
 /// Postfix's words with file and line ("main.cf, line N: ...", "smtpd/master.cf: line N: ..."), where a master.cf
-/// is named after its tier. Unknown parameter names are warnings, as in Postfix.
+/// is named after its tier. Unknown parameter names are warnings, as in Postfix. Last, Mta.Config's
+/// <see cref="ConfigurationValidator"/> converts every catalogue parameter per tier (as each daemon does at
+/// start-up), which catches a bad value reached only through $-expansion of another setting.
 /// </summary>
 public static class RenderedConfigValidator
 {
@@ -31,6 +33,7 @@ public static class RenderedConfigValidator
 
         warnings.AddRange(main.Warnings);
         var services = new List<(string Path, MasterService Service)>();
+        var files = new List<(string Path, MasterCfFile File)>();
         foreach (var (tier, text) in masterCfs)
         {
             var path = $"{tier.Name()}/{MasterCfPath}";
@@ -39,6 +42,7 @@ public static class RenderedConfigValidator
                 var file = MasterCfFile.Parse(text, path, MasterCfErrorStyle.Master);
                 warnings.AddRange(file.Warnings);
                 services.AddRange(file.Services.Select(s => (path, s)));
+                files.Add((path, file));
             }
             catch (ConfigException e)
             {
@@ -65,6 +69,20 @@ public static class RenderedConfigValidator
                 var error = CheckValue(withOverrides, name, warnings, $"{path}: line {service.Line}");
                 if (error is not null)
                     return new ConfigValidation(error, warnings);
+            }
+        }
+
+        // Some catalogue defaults do not expand in Mta.Config yet (e.g. ${domain_to_ascii{...}}); what fails with
+        // an empty main.cf too is not this MailServer's doing, so only new failures count.
+        var baseline = new ParameterSet(defaults, MainCfFile.Empty(MainCfPath));
+        foreach (var (path, file) in files)
+        {
+            var known = ConfigurationValidator.Validate(baseline, file).ToHashSet(StringComparer.Ordinal);
+            var error = ConfigurationValidator.Validate(set, file).FirstOrDefault(e => !known.Contains(e));
+            if (error is not null)
+            {
+                var byService = file.Services.Any(s => error.StartsWith(s.Key + ": ", StringComparison.Ordinal));
+                return new ConfigValidation(byService ? $"{path}: {error}" : $"{MainCfPath}: {error}", warnings);
             }
         }
 

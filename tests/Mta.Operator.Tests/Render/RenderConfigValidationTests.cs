@@ -78,6 +78,19 @@ public class RenderConfigValidationTests
     }
 
     [Fact]
+    public void ABadValueReachedOnlyThroughExpansionIsCaughtToo()
+    {
+        // postscreen_dnsbl_allowlist_threshold defaults to the value of its old name when that is set: the old
+        // name's own line is not typed-checked (it is not in the catalogue), the parameter that reads it is.
+        var ms = RenderFixtures.WithSpec("{domain: example.org, mainCf: {parameters: {postscreen_dnsbl_whitelist_threshold: many}}}");
+
+        var result = MailServerRenderer.Render(ms, RenderContext.Minimal);
+
+        Assert.False(result.ConfigValid);
+        Assert.Equal("main.cf: bad numerical configuration: postscreen_dnsbl_allowlist_threshold = many", result.ConfigError);
+    }
+
+    [Fact]
     public void UnknownParameterIsAWarningNotAnError()
     {
         var result = MailServerRenderer.Render(RenderFixtures.WithSpec("{domain: example.org, mainCf: {parameters: {no_such_parameter: x}}}"), RenderContext.Minimal);
