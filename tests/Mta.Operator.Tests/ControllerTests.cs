@@ -172,4 +172,29 @@ public sealed class ControllerTests : IAsyncLifetime
         Assert.Matches(@"controller_runtime_reconcile_errors_total\{controller=""mailserver""\} [1-9]", metrics);
         Assert.Matches(@"workqueue_retries_total\{name=""mailserver""\} [1-9]", metrics);
     }
+
+    [Fact]
+    public async Task AutoscalerOwnsReplicasAndTheOperatorLeavesThemAlone()
+    {
+        await h.StartOperatorAsync();
+        h.CreateMailServer("m", """{"domain":"example.org","redis":{"managed":{"enabled":true}},"smtpd":{"autoscaling":{"enabled":true,"minReplicas":2,"maxReplicas":6}},"qmgr":{"replicas":1}}""");
+        await ControllerHarness.Eventually(() => h.Get(FakeResourceCatalog.HorizontalPodAutoscalers, "m-smtpd") is not null && AllCoreChildrenExist(), "HPA and Deployments created");
+        Assert.Null(JsonTree.At(h.Get(FakeResourceCatalog.Deployments, "m-smtpd"), ["spec", "replicas"])); // not applied
+        Assert.Equal(1, JsonTree.Long(JsonTree.At(h.Get(FakeResourceCatalog.Deployments, "m-qmgr"), ["spec", "replicas"])));
+
+        // The HPA controller scales smtpd; a spec change then re-applies the Deployment without taking replicas back.
+        h.Store.MergePatch(FakeResourceCatalog.Deployments, ControllerHarness.Namespace, "m-smtpd", JsonNode.Parse("""{"spec":{"replicas":5}}""")!.AsObject(), "horizontal-pod-autoscaler", "");
+        var hash = ConfigHash(h.Get(FakeResourceCatalog.Deployments, "m-smtpd"));
+        h.PatchMailServerSpec("m", """{"relayhost":"[hpa.example.net]"}""");
+        await ControllerHarness.Eventually(() => ConfigHash(h.Get(FakeResourceCatalog.Deployments, "m-smtpd")) != hash, "smtpd re-applied");
+        var smtpd = h.Get(FakeResourceCatalog.Deployments, "m-smtpd")!;
+        Assert.Equal(5, JsonTree.Long(JsonTree.At(smtpd, ["spec", "replicas"])));
+        var owners = ManagedFields.Read(smtpd).ManagersOf(new FieldPath(["spec", "replicas"])).ToList();
+        Assert.Equal(["horizontal-pod-autoscaler"], owners);
+
+        // Turning autoscaling off prunes the HPA.
+        h.PatchMailServerSpec("m", """{"smtpd":{"autoscaling":{"enabled":false},"replicas":3}}""");
+        await ControllerHarness.Eventually(() => h.Get(FakeResourceCatalog.HorizontalPodAutoscalers, "m-smtpd") is null, "HPA pruned");
+        await ControllerHarness.Eventually(() => JsonTree.Long(JsonTree.At(h.Get(FakeResourceCatalog.Deployments, "m-smtpd"), ["spec", "replicas"])) == 3, "operator owns replicas again");
+    }
 }

@@ -63,6 +63,16 @@ public sealed class WorkQueueTests
     }
 
     [Fact]
+    public async Task EarlierRequeueWinsOverLaterOnes()
+    {
+        using var q = NewQueue();
+        q.AddAfter("a", TimeSpan.FromSeconds(30));
+        q.AddAfter("a", TimeSpan.FromMilliseconds(50)); // earlier: scheduled
+        q.AddAfter("a", TimeSpan.FromSeconds(30));      // later than a pending one: dropped
+        Assert.Equal("a", await q.TakeAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
     public async Task ShutDownReleasesWaitingWorkers()
     {
         using var q = NewQueue();

@@ -11,6 +11,7 @@ public sealed class WorkQueue : IDisposable
     private readonly Queue<string> queue = new();
     private readonly HashSet<string> dirty = new(StringComparer.Ordinal);
     private readonly HashSet<string> processing = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> scheduled = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim available = new(0);
     private readonly CancellationTokenSource shutdown = new();
     private readonly ExponentialBackoff backoff;
@@ -48,7 +49,21 @@ public sealed class WorkQueue : IDisposable
     public void AddAfter(string key, TimeSpan delay)
     {
         if (delay <= TimeSpan.Zero) { Add(key); return; }
-        _ = Task.Delay(delay, time, shutdown.Token).ContinueWith(t => { if (!t.IsCanceled) Add(key); }, TaskScheduler.Default);
+        var due = time.GetUtcNow() + delay;
+        lock (gate)
+        {
+            // One timer per key is enough: a requeue already due earlier covers this one.
+            if (scheduled.TryGetValue(key, out var pending) && pending <= due) return;
+            scheduled[key] = due;
+        }
+        _ = Task.Delay(delay, time, shutdown.Token).ContinueWith(t =>
+        {
+            lock (gate)
+            {
+                if (scheduled.TryGetValue(key, out var pending) && pending == due) scheduled.Remove(key);
+            }
+            if (!t.IsCanceled) Add(key);
+        }, TaskScheduler.Default);
     }
 
     /// <summary>Adds the key after its next backoff step: for retries after an error.</summary>
