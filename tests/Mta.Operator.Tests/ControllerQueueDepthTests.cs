@@ -60,9 +60,9 @@ public sealed class ControllerQueueDepthTests : IAsyncLifetime
     [Fact]
     public async Task QueueDepthAndRedisReadyFollowTheQueueStore()
     {
-        Cli("RPUSH", "{q0}:active", "A1", "A2", "A3");
-        Cli("ZADD", "{q1}:deferred", "1", "D1", "2", "D2");
-        Cli("SET", "{q0}:msg:A1", "not a queue"); // other keys do not count
+        Cli("RPUSH", "mta:{q0}:active", "A1", "A2", "A3");
+        Cli("ZADD", "mta:{q1}:deferred", "1", "D1", "2", "D2");
+        Cli("SET", "mta:{q0}:msg:A1", "not a queue"); // other keys do not count
         var probe = new RedisQueueProbe(h.Kube, RedisQueueProbe.DefaultQueueKeyPatterns, TimeSpan.FromSeconds(2));
         await h.StartOperatorAsync(probe: probe, tune: o => o with { ResyncPeriod = TimeSpan.FromMilliseconds(300) });
         var spec = """{"domain":"example.org","redis":{"external":{"url":"redis://127.0.0.1:PORT/0"}}}""".Replace("PORT", port.ToString());
@@ -71,7 +71,7 @@ public sealed class ControllerQueueDepthTests : IAsyncLifetime
         await ControllerHarness.Eventually(() => JsonTree.Long(JsonTree.At(h.MailServer("m"), ["status", "queued"])) == 5, "status.queued = 5");
         Assert.Equal("True", ControllerHarness.ConditionStatus(h.MailServer("m"), ConditionTypes.RedisReady));
 
-        Cli("RPUSH", "{q3}:active", "A4");
+        Cli("RPUSH", "mta:{q3}:active", "A4");
         await ControllerHarness.Eventually(() => JsonTree.Long(JsonTree.At(h.MailServer("m"), ["status", "queued"])) == 6, "status.queued follows the queue on resync");
 
         StopRedis();

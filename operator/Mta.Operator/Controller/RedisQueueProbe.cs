@@ -13,7 +13,7 @@ namespace Mta.Operator.Controller;
 public sealed class RedisQueueProbe(IKubernetes kube, IReadOnlyList<string> queueKeyPatterns, TimeSpan timeout) : IQueueProbe
 {
     /// <summary>Queue keys as the Redis queue store is expected to name them ({qN} hash tag per shard).</summary>
-    public static IReadOnlyList<string> DefaultQueueKeyPatterns { get; } = ["{q*}:active", "{q*}:deferred", "{q*}:incoming"];
+    public static IReadOnlyList<string> DefaultQueueKeyPatterns { get; } = ["mta:{q*}:active", "mta:{q*}:deferred", "mta:{q*}:incoming"] /* RedisKeys in Mta.Queue: prefix:{qN}:queue */;
 
     public async Task<QueueProbeResult> ProbeAsync(MailServer ms, CancellationToken ct)
     {
