@@ -236,6 +236,18 @@ public class MasterCfTests
             PostconfArgumentNormalizer.Normalize(["-o", "{ smtpd_banner = hello  world }", "-osmtpd_tls_security_level=encrypt", "-osyslog_name=x", "{arg with  space}"]));
     }
 
+    [Theory]
+    [InlineData("-o a=1 -v -ob=2 -n name -o { c = 3 }", "a=1 b=2 c=3")]
+    [InlineData("-vo a=1", "a=1")]
+    [InlineData("-o a=1 flags=R argv=/bin/x -o b=2", "a=1")]
+    [InlineData("-o a=1 -- -o b=2", "a=1")]
+    [InlineData("-s 2 -o a=1", "a=1")]
+    public void OverridesStopAtTheFirstNonOption(string arguments, string expected)
+    {
+        var service = MasterCfFile.Parse($"x unix - - n - - pipe {arguments}\n", Path).Entries[0];
+        Assert.Equal(expected, string.Join(' ', service.Overrides.Select(o => $"{o.Key}={o.Value}")));
+    }
+
     [Fact]
     public void KnownTcpPortsParse()
     {

@@ -314,7 +314,9 @@ public sealed class MacroExpander
         _status |= leftStatus | rightStatus;
         if ((_status & Status.Error) == 0 && !_scan)
         {
-            bool? outcome = compareLevels ? CompareLevels(leftValue, op, rightValue) : Compare(leftValue, op, rightValue);
+            bool? outcome = compareLevels
+                ? RelationalOperators.CompareLevels(leftValue, op, rightValue, _warnings)
+                : RelationalOperators.Compare(leftValue, op, rightValue);
             if (outcome is null)
                 _status |= Status.Error;
             else
@@ -334,46 +336,6 @@ public sealed class MacroExpander
         var name = buf[nameStart..nameEnd];
         return Fail($"unknown function \"{name}\" at\"...>>>{name}{{{argument}}}\"");
     }
-
-    private static bool? Compare(string left, string op, string right)
-    {
-        long delta;
-        if (AllDigits(left) && AllDigits(right))
-            delta = ParseLong(left) - ParseLong(right);
-        else
-            delta = string.CompareOrdinal(left, right);
-        return Apply(op, delta);
-    }
-
-    private bool? CompareLevels(string left, string op, string right)
-    {
-        if (!CompatibilityLevel.TryParse(left, out var l))
-        {
-            _warnings.Add($"malformed compatibility level syntax: \"{left}\"");
-            return null;
-        }
-        if (!CompatibilityLevel.TryParse(right, out var r))
-        {
-            _warnings.Add($"malformed compatibility level syntax: \"{right}\"");
-            return null;
-        }
-        return Apply(op, l.CompareTo(r));
-    }
-
-    private static bool Apply(string op, long delta) => op switch
-    {
-        "==" => delta == 0,
-        "!=" => delta != 0,
-        "<" => delta < 0,
-        "<=" => delta <= 0,
-        ">=" => delta >= 0,
-        _ => delta > 0,
-    };
-
-    private static long ParseLong(string digits) =>
-        long.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v)
-            ? v
-            : throw new ConfigException($"mac_exp_eval: bad conversion: {digits}");
 
     // mac_exp_extract_curly_payload: cp is at '{'; returns the balanced payload and skips white space after '}'.
     private string? ExtractCurlyPayload(string buf, ref int cp, bool strip)
@@ -429,6 +391,4 @@ public sealed class MacroExpander
     private static string Clip(string s, int from) => s.Length - from > 20 ? s.Substring(from, 20) : s[from..];
 
     private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
-
-    private static bool AllDigits(string s) => s.Length > 0 && s.All(char.IsAsciiDigit);
 }

@@ -5,6 +5,8 @@ namespace Mta.Config.MasterCf;
 /// <summary>
 /// Reads the -o name=value overrides from a service's daemon arguments the way a Postfix daemon's getopt
 /// loop does ("cdDi:lm:n:o:r:s:St:uvVz": i, m, n, o, r, s, t take a value, attached or as the next argument).
+/// Postfix's GETOPT() asks for "+" (no argument permutation), so options end at the first non-option:
+/// a pipe(8) "argv=... -o x=y" is the command's argument, not an override.
 /// </summary>
 public static class DaemonOptions
 {
@@ -17,10 +19,8 @@ public static class DaemonOptions
         for (int i = 0; i < arguments.Count; i++)
         {
             var arg = arguments[i];
-            if (arg == "--")
+            if (arg == "--" || arg.Length < 2 || arg[0] != '-')
                 break;
-            if (arg.Length < 2 || arg[0] != '-')
-                continue;
             for (int cp = 1; cp < arg.Length; cp++)
             {
                 if (!OptionsWithValue.Contains(arg[cp]))
