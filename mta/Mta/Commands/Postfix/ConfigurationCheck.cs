@@ -23,37 +23,27 @@ internal sealed class ConfigurationCheck(string configDirectory)
 
     public void Run()
     {
-        MainCfFile main;
-        try
-        {
-            main = MainCfFile.Load(MainPath);
-            Warnings.AddRange(main.Warnings);
-        }
-        catch (ConfigException e)
-        {
-            Report(e);
-            return;
-        }
-        if (!File.Exists(MasterPath))
+        if (File.Exists(MainPath) && !File.Exists(MasterPath))
         {
             Fatals.Add($"no {MasterPath} file found");
             return;
         }
-        MasterCfFile master;
+        ConfigurationDirectory directory;
         try
         {
-            master = MasterCfFile.Load(MasterPath);
-            Warnings.AddRange(master.Warnings);
+            directory = ConfigurationDirectory.Load(configDirectory, ParameterCatalogue.All);
         }
         catch (ConfigException e)
         {
             Report(e);
             return;
         }
-
-        var catalogue = ParameterCatalogue.All.Concat(master.Services
-            .SelectMany(s => ParameterCatalogue.ServiceParameters(s.Name, s.Command))).ToList();
-        var global = new ParameterSet(catalogue, main, [new("config_directory", configDirectory)]);
+        var (main, master) = (directory.MainCf, directory.MasterCf);
+        Warnings.AddRange(main.Warnings);
+        Warnings.AddRange(master.Warnings);
+        var serviceParameters = master.Services.SelectMany(s => ParameterCatalogue.ServiceParameters(s.Name, s.Command)).ToList();
+        var catalogue = ParameterCatalogue.All.Concat(serviceParameters).ToList();
+        var global = directory.Parameters.WithDefaults(serviceParameters);
         CheckValues(global, name => main.TryGet(name, out var entry) ? $"{MainPath}, line {entry.Line}: " : null, alwaysTyped: true);
         foreach (var service in master.Services.Where(s => s.Overrides.Count > 0))
         {
