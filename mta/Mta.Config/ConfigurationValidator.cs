@@ -32,6 +32,9 @@ public static class ConfigurationValidator
         var errors = new List<string>();
         foreach (var parameter in parameters.Defaults.Values.OrderBy(p => p.Name, StringComparer.Ordinal))
         {
+            // Raw parameters (smtpd_expansion_filter, mailbox_command, ...) are never $-expanded by Postfix.
+            if (ParameterCatalogue.IsRaw(parameter.Name))
+                continue;
             try
             {
                 _ = parameter switch

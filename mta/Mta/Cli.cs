@@ -16,12 +16,12 @@ public static class Cli
         ["postconf"] = Mta.Commands.PostconfCommand.Run,
         ["postfix"] = Mta.Commands.PostfixCommand.Run,
         ["sendmail"] = Mta.Commands.SendmailCommand.Run,
-        ["mailq"] = NotYet("mailq"),
-        ["newaliases"] = NotYet("newaliases"),
-        ["postqueue"] = NotYet("postqueue"),
-        ["postsuper"] = NotYet("postsuper"),
-        ["postmap"] = NotYet("postmap"),
-        ["postalias"] = NotYet("postalias"),
+        ["mailq"] = new(Mta.Commands.NotYetImplementedCommand.For("mailq")),
+        ["newaliases"] = new(Mta.Commands.NotYetImplementedCommand.For("newaliases")),
+        ["postqueue"] = new(Mta.Commands.NotYetImplementedCommand.For("postqueue")),
+        ["postsuper"] = new(Mta.Commands.NotYetImplementedCommand.For("postsuper")),
+        ["postmap"] = new(Mta.Commands.NotYetImplementedCommand.For("postmap")),
+        ["postalias"] = new(Mta.Commands.NotYetImplementedCommand.For("postalias")),
     };
 
     /// <summary>Runs one command; returns the process exit status.</summary>
@@ -78,11 +78,4 @@ public static class Cli
         err.WriteLine("       mta --version");
         return 1;
     }
-
-    // Commands that later issues build: say so plainly rather than pretend.
-    private static Command NotYet(string name) => (_, _, err) =>
-    {
-        err.WriteLine($"mta: {name}: not yet implemented");
-        return 1;
-    };
 }

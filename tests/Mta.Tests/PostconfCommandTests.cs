@@ -20,7 +20,8 @@ public sealed class PostconfCommandTests
     {
         new[] { "-e", "relayhost=[new.example]:25" },
         new[] { "relayhost = [implied.example]", "message_size_limit=1000" },
-        new[] { "-e", "zzz_new = 1", "aaa_new = 2", "myhostname=mx2.example.com" },
+        // One new name only: Debian's 3.7 appends several in random hash order (3.11 and Mta sort them).
+        new[] { "-e", "zzz_new = 1", "myhostname=mx2.example.com" },
         new[] { "-X", "relayhost", "nonexistent" },
         new[] { "-#", "relayhost", "smtpd_banner" },
         new[] { "-e", "# comment = x" },

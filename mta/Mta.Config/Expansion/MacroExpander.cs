@@ -337,7 +337,19 @@ public sealed class MacroExpander
         }
     }
 
-    // Named functions (${name{...}}): Postfix registers only domain_to_ascii; any other name is an error.
+    private static string DomainToUtf8(string domain)
+    {
+        try
+        {
+            return domain.Length == 0 ? domain : new System.Globalization.IdnMapping().GetUnicode(domain);
+        }
+        catch (ArgumentException)
+        {
+            return domain;
+        }
+    }
+
+    // Named functions (${name{...}}): Postfix registers domain_to_ascii and domain_to_utf8; other names are errors.
     private Status ParseFunction(string buf, int nameStart, int nameEnd, int curly)
     {
         int cp = curly;
@@ -346,13 +358,13 @@ public sealed class MacroExpander
         if (cp != buf.Length)
             return Fail($"unexpected input at: \"...{argument}}}>>>{Clip(buf, cp)}\"");
         var name = buf[nameStart..nameEnd];
-        if (name != "domain_to_ascii")
+        if (name is not ("domain_to_ascii" or "domain_to_utf8"))
             return Fail($"unknown function \"{name}\" at\"...>>>{name}{{{argument}}}\"");
-        // Postfix 3.11 registers domain_to_ascii for defaults such as smtp_requiretls_policy.
+        // Postfix 3.10+ registers these for defaults such as smtp_requiretls_policy and proxy_read_maps.
         var (value, status) = ExpandInto(argument, _lookup, _recursive, _scan, _warnings, _undefined, _outerDepth + _level);
         _status |= status;
         if ((_status & Status.Error) == 0 && !_scan)
-            _result.Append(DomainToAscii(value));
+            _result.Append(name == "domain_to_ascii" ? DomainToAscii(value) : DomainToUtf8(value));
         return _status;
     }
 

@@ -1,5 +1,4 @@
 using Mta.Config;
-using Mta.Config.MainCf;
 using Mta.Config.MasterCf;
 
 namespace Mta.Master;
@@ -13,15 +12,9 @@ public sealed record InstanceConfig(string ConfigDirectory, ParameterSet Paramet
     /// <summary>Reads DIR/main.cf and DIR/master.cf; throws <see cref="ConfigException"/> with Postfix's text.</summary>
     public static InstanceConfig Load(string configDirectory)
     {
-        var main = MainCfFile.Load(Path.Combine(configDirectory, "main.cf"));
-        var masterPath = Path.Combine(configDirectory, "master.cf");
-        if (!File.Exists(masterPath))
-            throw new ConfigException($"open {masterPath}: No such file or directory");
-        var master = MasterCfFile.Load(masterPath);
-        var catalogue = ParameterCatalogue.All.Concat(master.Services
-            .SelectMany(s => ParameterCatalogue.ServiceParameters(s.Name, s.Command)));
-        var parameters = new ParameterSet(catalogue, main, [new("config_directory", configDirectory)]);
-        return new InstanceConfig(configDirectory, parameters, master);
+        var directory = ConfigurationDirectory.Load(configDirectory, ParameterCatalogue.All);
+        var serviceParameters = directory.MasterCf.Services.SelectMany(s => ParameterCatalogue.ServiceParameters(s.Name, s.Command));
+        return new InstanceConfig(configDirectory, directory.Parameters.WithDefaults(serviceParameters), directory.MasterCf);
     }
 
     public string QueueDirectory => Parameters.Get(ParameterCatalogue.QueueDirectory);

@@ -23,60 +23,53 @@ internal sealed class ConfigurationCheck(string configDirectory)
 
     public void Run()
     {
-        MainCfFile main;
-        try
-        {
-            main = MainCfFile.Load(MainPath);
-            Warnings.AddRange(main.Warnings);
-        }
-        catch (ConfigException e)
-        {
-            Report(e);
-            return;
-        }
-        if (!File.Exists(MasterPath))
+        if (File.Exists(MainPath) && !File.Exists(MasterPath))
         {
             Fatals.Add($"no {MasterPath} file found");
             return;
         }
-        MasterCfFile master;
+        ConfigurationDirectory directory;
         try
         {
-            master = MasterCfFile.Load(MasterPath);
-            Warnings.AddRange(master.Warnings);
+            directory = ConfigurationDirectory.Load(configDirectory, ParameterCatalogue.All);
         }
         catch (ConfigException e)
         {
             Report(e);
             return;
         }
-
-        var catalogue = ParameterCatalogue.All.Concat(master.Services
-            .SelectMany(s => ParameterCatalogue.ServiceParameters(s.Name, s.Command))).ToList();
-        var global = new ParameterSet(catalogue, main, [new("config_directory", configDirectory)]);
-        CheckValues(global, p => main.TryGet(p.Name, out var entry) ? $"{MainPath}, line {entry.Line}: " : "");
+        var (main, master) = (directory.MainCf, directory.MasterCf);
+        Warnings.AddRange(main.Warnings);
+        Warnings.AddRange(master.Warnings);
+        var serviceParameters = master.Services.SelectMany(s => ParameterCatalogue.ServiceParameters(s.Name, s.Command)).ToList();
+        var catalogue = ParameterCatalogue.All.Concat(serviceParameters).ToList();
+        var global = directory.Parameters.WithDefaults(serviceParameters);
+        CheckValues(global, name => main.TryGet(name, out var entry) ? $"{MainPath}, line {entry.Line}: " : null, alwaysTyped: true);
         foreach (var service in master.Services.Where(s => s.Overrides.Count > 0))
         {
             var overridden = service.Overrides.Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
-            CheckValues(service.Apply(global), p => overridden.Contains(p.Name)
-                ? $"{MasterPath}, line {service.Line}: service {service.Key}: " : null);
+            CheckValues(service.Apply(global), name => overridden.Contains(name)
+                ? $"{MasterPath}, line {service.Line}: service {service.Key}: " : null, alwaysTyped: false);
         }
         foreach (var service in master.Services.Where(s => s.Command == "smtpd"))
             CheckRelayGuard(service.Apply(global), service);
         CheckCrossParameterRules(global, master);
-        WarnUnused(main, catalogue);
+        WarnUnused(main, catalogue, global);
     }
 
-    // Each typed parameter through ParameterSet; prefix says where the value came from (null: skip).
-    private void CheckValues(ParameterSet set, Func<Parameter, string?> prefix)
+    // Each parameter through ParameterSet. setAt gives "file, line N: " where the value is set explicitly, or
+    // null. Numbers, times and booleans are checked even at their defaults (a default may reference a bad
+    // setting); texts and lists only where set, as a daemon expands only what it reads.
+    private void CheckValues(ParameterSet set, Func<string, string?> setAt, bool alwaysTyped)
     {
         foreach (var p in set.Defaults.Values.OrderBy(p => p.Name, StringComparer.Ordinal))
         {
             if (ParameterCatalogue.IsRaw(p.Name) || ParameterCatalogue.IsHostDerived(p.Name))
                 continue;
-            var where = prefix(p);
-            if (where is null)
+            var where = setAt(p.Name);
+            if (where is null && (!alwaysTyped || p is StringParameter or ListParameter))
                 continue;
+            where ??= "";
             try
             {
                 _ = p switch
@@ -145,12 +138,9 @@ internal sealed class ConfigurationCheck(string configDirectory)
     {
         try
         {
-            var mailbox = set.Get(ParameterCatalogue.MailboxSizeLimit);
-            if (mailbox != 0 && mailbox < set.Get(ParameterCatalogue.MessageSizeLimit))
-                Add("configuration error: mailbox_size_limit is smaller than message_size_limit");
-            var virtualLimit = set.Get(ParameterCatalogue.VirtualMailboxLimit);
-            if (virtualLimit != 0 && virtualLimit < set.Get(ParameterCatalogue.MessageSizeLimit))
-                Add("virtual_mailbox_limit is smaller than message_size_limit");
+            foreach (var service in master.Services.Where(s => s.Command is "local" or "virtual"))
+                CheckMailboxLimit(service.Apply(set), service.Command == "local"
+                    ? ParameterCatalogue.MailboxSizeLimit : ParameterCatalogue.VirtualMailboxLimit);
             if (set.Get(ParameterCatalogue.MaillogFile).Length > 0 && master.Find("postlog", "unix-dgram") is null)
                 Add("missing 'postlog' service in master.cf - run 'postfix upgrade-configuration'");
             _ = set.CompatibilityLevel;
@@ -169,10 +159,24 @@ internal sealed class ConfigurationCheck(string configDirectory)
         }
     }
 
-    // postconf's warning for names nothing knows or references.
-    private void WarnUnused(MainCfFile main, List<Parameter> catalogue)
+    // local(8) and virtual(8) refuse to start when a mailbox could not hold the largest message.
+    private void CheckMailboxLimit(ParameterSet set, LongParameter mailboxLimit)
     {
-        var known = catalogue.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var limit = set.Get(mailboxLimit);
+        var message = set.Get(ParameterCatalogue.MessageSizeLimit);
+        if (limit == 0)
+            return;
+        if (message == 0)
+            Add($"configuration error: {mailboxLimit.Name} is limited but message_size_limit is unlimited");
+        else if (limit < message)
+            Add($"configuration error: {mailboxLimit.Name} is smaller than message_size_limit");
+    }
+
+    // postconf's warning for names nothing knows or references (restriction classes count as referenced).
+    private void WarnUnused(MainCfFile main, List<Parameter> catalogue, ParameterSet set)
+    {
+        var known = catalogue.Select(p => p.Name).Concat(ParameterCatalogue.LegacyNames).ToHashSet(StringComparer.Ordinal);
+        known.UnionWith(set.Get(ParameterCatalogue.SmtpdRestrictionClasses));
         var referenced = main.Entries.SelectMany(e => Mta.Config.Expansion.MacroExpander.ReferencedNames(e.Value))
             .Concat(catalogue.SelectMany(p => Mta.Config.Expansion.MacroExpander.ReferencedNames(p.DefaultText)))
             .ToHashSet(StringComparer.Ordinal);
@@ -189,9 +193,10 @@ internal sealed class ConfigurationCheck(string configDirectory)
         Add(where + e.Message);
     }
 
+    // One line per problem: a message already reported with its file and line is not repeated without.
     private void Add(string fatal)
     {
-        if (!Fatals.Contains(fatal))
+        if (!Fatals.Any(f => f == fatal || f.EndsWith(": " + fatal, StringComparison.Ordinal)))
             Fatals.Add(fatal);
     }
 }
