@@ -52,6 +52,19 @@ public static partial class ParameterCatalogue
         "smtpd_reject_footer",
     }.ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Obsolete names that some defaults still reference for backwards compatibility (e.g.
+    /// virtual_alias_maps = $virtual_maps): recognised, empty by default, and not listed in <see cref="All"/>
+    /// (postconf's legacy table).
+    /// </summary>
+    public static readonly IReadOnlySet<string> LegacyNames = new[]
+    {
+        "virtual_maps", "fallback_relay", "authorized_verp_clients", "smtpd_client_connection_limit_exceptions",
+        "postscreen_dnsbl_ttl", "postscreen_blacklist_action", "postscreen_dnsbl_whitelist_threshold",
+        "postscreen_whitelist_interfaces", "lmtp_per_record_deadline", "smtp_per_record_deadline",
+        "smtpd_per_record_deadline", "tlsproxy_client_level", "tlsproxy_client_policy",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
     /// <summary>Names whose default is computed from the host or the running process, not written here.</summary>
     public static bool IsHostDerived(string name) =>
         name is "myhostname" or "mydomain" or "mynetworks" or "process_id" or "process_name";

@@ -15,6 +15,11 @@ public sealed class MacroExpander
     private const string AnyOperatorText = "\"==\" or \"!=\"\" or \"<\"\" or \"<=\"\" or \">=\"\" or \">\"";
     private const int MaxLevel = 100;
 
+    // Relational operands are expanded by a fresh expander whose level starts at 0, as in Postfix, so a
+    // parameter that compares itself recurses without bound (Postfix's postconf crashes with SIGSEGV).
+    // We stop at this total depth with the same nesting warning instead.
+    private const int MaxTotalDepth = 400;
+
     [Flags]
     private enum Status { None = 0, Error = 1, Undefined = 2 }
 
@@ -26,6 +31,7 @@ public sealed class MacroExpander
     private readonly StringBuilder _result = new();
     private Status _status;
     private int _level;
+    private int _outerDepth;
 
     private MacroExpander(Func<string, string?> lookup, bool recursive, bool scan, List<string> warnings, List<string> undefined)
     {
@@ -66,9 +72,9 @@ public sealed class MacroExpander
     }
 
     private static (string Text, Status Status) ExpandInto(string pattern, Func<string, string?> lookup, bool recursive,
-        bool scan, List<string> warnings, List<string> undefined)
+        bool scan, List<string> warnings, List<string> undefined, int outerDepth = 0)
     {
-        var expander = new MacroExpander(lookup, recursive, scan, warnings, undefined);
+        var expander = new MacroExpander(lookup, recursive, scan, warnings, undefined) { _outerDepth = outerDepth };
         var status = expander.Parse(pattern);
         return (expander._result.ToString(), status);
     }
@@ -149,7 +155,7 @@ public sealed class MacroExpander
     // mac_expand_callback: expand one reference or append one piece of literal text.
     private Status Callback(bool isExpression, string buf)
     {
-        if (_level++ > MaxLevel)
+        if (_level++ > MaxLevel || _outerDepth + _level > MaxTotalDepth)
             Fail($"unreasonable macro call nesting: \"{buf}\"");
         if ((_status & Status.Error) != 0)
             return _status;
@@ -302,8 +308,9 @@ public sealed class MacroExpander
         if (ExtractCurlyPayload(buf, ref cp, strip: false) is not { } right)
             return false;
 
-        var (leftValue, leftStatus) = ExpandInto(left, _lookup, _recursive, _scan, _warnings, _undefined);
-        var (rightValue, rightStatus) = ExpandInto(right, _lookup, _recursive, _scan, _warnings, _undefined);
+        var depth = _outerDepth + _level;
+        var (leftValue, leftStatus) = ExpandInto(left, _lookup, _recursive, _scan, _warnings, _undefined, depth);
+        var (rightValue, rightStatus) = ExpandInto(right, _lookup, _recursive, _scan, _warnings, _undefined, depth);
         _status |= leftStatus | rightStatus;
         if ((_status & Status.Error) == 0 && !_scan)
         {
