@@ -36,7 +36,7 @@ public static partial class ParameterCatalogue
     public static readonly StringParameter ConnectionCacheServiceName = new("connection_cache_service_name", "scache");
     public static readonly TimeParameter ConnectionCacheStatusUpdateTime = new("connection_cache_status_update_time", "600s", DefaultUnit: 's', MinSeconds: 1);
     public static readonly TimeParameter ConnectionCacheTtlLimit = new("connection_cache_ttl_limit", "2s", DefaultUnit: 's', MinSeconds: 1);
-    public static readonly ListParameter ContentFilter = new("content_filter", "");
+    public static readonly StringParameter ContentFilter = new("content_filter", "");
     public static readonly StringParameter CyrusSaslConfigPath = new("cyrus_sasl_config_path", "");
     public static readonly StringParameter DataDirectory = new("data_directory", "/var/lib/postfix");
     public static readonly BoolParameter DestinationConcurrencyFeedbackDebug = new("destination_concurrency_feedback_debug", "no");
@@ -49,7 +49,7 @@ public static partial class ParameterCatalogue
     public static readonly StringParameter DnssecProbe = new("dnssec_probe", "ns:.");
     public static readonly BoolParameter EnableIdna2003Compatibility = new("enable_idna2003_compatibility", "no");
     public static readonly BoolParameter EnableThreadedBounces = new("enable_threaded_bounces", "no");
-    public static readonly ListParameter ExecutionDirectoryExpansionFilter = new("execution_directory_expansion_filter", "1234567890!@%-_=+:,./abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    public static readonly StringParameter ExecutionDirectoryExpansionFilter = new("execution_directory_expansion_filter", "1234567890!@%-_=+:,./abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
     public static readonly ListParameter ExportEnvironment = new("export_environment", "TZ MAIL_CONFIG LANG");
     public static readonly IntParameter FaultInjectionCode = new("fault_injection_code", "0");
     public static readonly BoolParameter ForceMimeInputConversion = new("force_mime_input_conversion", "no");
@@ -157,5 +157,5 @@ public static partial class ParameterCatalogue
     public static readonly IntParameter UnknownVirtualAliasRejectCode = new("unknown_virtual_alias_reject_code", "550");
     public static readonly IntParameter UnknownVirtualMailboxRejectCode = new("unknown_virtual_mailbox_reject_code", "550");
     public static readonly ListParameter UseSrvLookup = new("use_srv_lookup", "");
-    public static readonly ListParameter VerpDelimiterFilter = new("verp_delimiter_filter", "-=+");
+    public static readonly StringParameter VerpDelimiterFilter = new("verp_delimiter_filter", "-=+");
 }

@@ -33,7 +33,7 @@ public static partial class ParameterCatalogue
     public static readonly BoolParameter Biff = new("biff", "yes");
     public static readonly StringParameter CommandDirectory = new("command_directory", "/usr/sbin");
     public static readonly StringParameter CommandExecutionDirectory = new("command_execution_directory", "");
-    public static readonly ListParameter CommandExpansionFilter = new("command_expansion_filter", "1234567890!@%-_=+:,./abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    public static readonly StringParameter CommandExpansionFilter = new("command_expansion_filter", "1234567890!@%-_=+:,./abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
     public static readonly TimeParameter CommandTimeLimit = new("command_time_limit", "1000s", DefaultUnit: 's', MinSeconds: 1);
     public static readonly StringParameter DefaultPrivs = new("default_privs", "nobody");
     public static readonly StringParameter DefaultTransport = new("default_transport", "smtp");
@@ -52,7 +52,7 @@ public static partial class ParameterCatalogue
     public static readonly ListParameter FallbackTransportMaps = new("fallback_transport_maps", "");
     public static readonly IntParameter ForkAttempts = new("fork_attempts", "5", Min: 1);
     public static readonly TimeParameter ForkDelay = new("fork_delay", "1s", DefaultUnit: 's', MinSeconds: 1);
-    public static readonly ListParameter ForwardExpansionFilter = new("forward_expansion_filter", "1234567890!@%-_=+:,./abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    public static readonly StringParameter ForwardExpansionFilter = new("forward_expansion_filter", "1234567890!@%-_=+:,./abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
     public static readonly StringParameter ForwardPath = new("forward_path", "$home/.forward${recipient_delimiter}${extension}, $home/.forward");
     public static readonly BoolParameter FrozenDeliveredTo = new("frozen_delivered_to", "yes");
     public static readonly StringParameter HomeMailbox = new("home_mailbox", "");

@@ -67,7 +67,7 @@ public static partial class ParameterCatalogue
     public static readonly IntParameter PostscreenDnsblThreshold = new("postscreen_dnsbl_threshold", "1", Min: 1);
     public static readonly TimeParameter PostscreenDnsblTimeout = new("postscreen_dnsbl_timeout", "10s", DefaultUnit: 's', MinSeconds: 1);
     public static readonly BoolParameter PostscreenEnforceTls = new("postscreen_enforce_tls", "$smtpd_enforce_tls");
-    public static readonly ListParameter PostscreenExpansionFilter = new("postscreen_expansion_filter", "$smtpd_expansion_filter");
+    public static readonly StringParameter PostscreenExpansionFilter = new("postscreen_expansion_filter", "$smtpd_expansion_filter");
     public static readonly ListParameter PostscreenForbiddenCommands = new("postscreen_forbidden_commands", "$smtpd_forbidden_commands");
     public static readonly StringParameter PostscreenGreetAction = new("postscreen_greet_action", "ignore");
     public static readonly StringParameter PostscreenGreetBanner = new("postscreen_greet_banner", "$smtpd_banner");

@@ -30,7 +30,7 @@ public static partial class ParameterCatalogue
     public static readonly BoolParameter SmtpdEnforceTls = new("smtpd_enforce_tls", "no");
     public static readonly TimeParameter SmtpdErrorSleepTime = new("smtpd_error_sleep_time", "1s", DefaultUnit: 's');
     public static readonly ListParameter SmtpdEtrnRestrictions = new("smtpd_etrn_restrictions", "");
-    public static readonly ListParameter SmtpdExpansionFilter = new("smtpd_expansion_filter", "\\t\\40!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+    public static readonly StringParameter SmtpdExpansionFilter = new("smtpd_expansion_filter", "\\t\\40!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
     public static readonly StringParameter SmtpdForbidBareNewline = new("smtpd_forbid_bare_newline", "normalize");
     public static readonly StringParameter SmtpdForbidBareNewlineExclusions = new("smtpd_forbid_bare_newline_exclusions", "$mynetworks");
     public static readonly IntParameter SmtpdForbidBareNewlineRejectCode = new("smtpd_forbid_bare_newline_reject_code", "550", Min: 500, Max: 599);
@@ -57,7 +57,7 @@ public static partial class ParameterCatalogue
     public static readonly TimeParameter SmtpdPolicyServiceTimeout = new("smtpd_policy_service_timeout", "100s", DefaultUnit: 's', MinSeconds: 1);
     public static readonly IntParameter SmtpdPolicyServiceTryLimit = new("smtpd_policy_service_try_limit", "2", Min: 1);
     public static readonly StringParameter SmtpdProxyEhlo = new("smtpd_proxy_ehlo", "$myhostname");
-    public static readonly ListParameter SmtpdProxyFilter = new("smtpd_proxy_filter", "");
+    public static readonly StringParameter SmtpdProxyFilter = new("smtpd_proxy_filter", "");
     public static readonly ListParameter SmtpdProxyOptions = new("smtpd_proxy_options", "");
     public static readonly TimeParameter SmtpdProxyTimeout = new("smtpd_proxy_timeout", "100s", DefaultUnit: 's', MinSeconds: 1);
     public static readonly IntParameter SmtpdRecipientLimit = new("smtpd_recipient_limit", "1000", Min: 1);
