@@ -26,6 +26,7 @@ internal sealed partial class SmtpSession
     private readonly int[] _total = new int[SmtpCommandTable.Names.Length];
     private readonly CancellationToken _aborted;
     private CancellationTokenSource _timeout = new();
+    private readonly Func<ValueTask> _flush;
 
     private int _errorCount;
     private int _junkCommands;
@@ -50,6 +51,7 @@ internal sealed partial class SmtpSession
         _clock = clock;
         _aborted = aborted;
         _reader = new SmtpLineReader(settings.LineLengthLimit);
+        _flush = FlushAsync; // one delegate per session, not one per line
     }
 
     private string NameAddr => _info.ClientNameAddress;
@@ -314,8 +316,8 @@ internal sealed partial class SmtpSession
     {
         _timeout.CancelAfter(_settings.Timeout);
         var status = command
-            ? await _reader.ReadCommandAsync(_transport, _detectBareLf, FlushAsync, _timeout.Token)
-            : await _reader.ReadContentAsync(_transport, _detectBareLf, FlushAsync, _timeout.Token);
+            ? await _reader.ReadCommandAsync(_transport, _detectBareLf, _flush, _timeout.Token)
+            : await _reader.ReadContentAsync(_transport, _detectBareLf, _flush, _timeout.Token);
         if (!_timeout.TryReset())
         {
             _timeout.Dispose();
