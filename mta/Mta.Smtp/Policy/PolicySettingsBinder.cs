@@ -64,6 +64,7 @@ public static class PolicySettingsBinder
         PlaintextRejectCode = Int(p, C.PlaintextRejectCode),
         RejectTempfailAction = Text(p, C.RejectTempfailAction),
         LocalRecipientMaps = Text(p, C.LocalRecipientMaps),
+        AliasMaps = Text(p, C.AliasMaps),
         VirtualAliasMaps = Text(p, C.VirtualAliasMaps),
         VirtualMailboxMaps = Text(p, C.VirtualMailboxMaps),
         RelayRecipientMaps = Text(p, C.RelayRecipientMaps),
