@@ -29,6 +29,7 @@ public sealed class LookupTableFactory
         Register("cidr", (_, n, o) => new CidrTable(n, o));
         Register("regexp", (t, n, o) => new RegexpTable(t, n, o));
         Register("pcre", (t, n, o) => new RegexpTable(t, n, o));
+        Register("unix", (_, n, _) => new UnixTable(n));
     }
 
     /// <summary>A process-wide factory with the built-in types.</summary>
