@@ -351,12 +351,23 @@ internal sealed partial class SmtpSession
 
     private void WriteLine(string reply)
     {
+        if (_settings.IsKeywordDiscarded("enhancedstatuscodes"))
+            reply = WithoutEnhancedCode(reply);
         var output = _transport.Output;
         var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(reply.Length) + 2);
         var n = Encoding.UTF8.GetBytes(reply, span);
         span[n] = (byte)'\r';
         span[n + 1] = (byte)'\n';
         output.Advance(n + 2);
+    }
+
+    /// <summary>With ENHANCEDSTATUSCODES discarded, "250 2.1.0 Ok" goes out as "250 Ok" (as Postfix does).</summary>
+    private static string WithoutEnhancedCode(string reply)
+    {
+        if (reply.Length < 10 || reply[3] != ' ' || reply[4] is < '2' or > '5' || reply[5] != '.')
+            return reply;
+        var end = reply.IndexOf(' ', 4);
+        return end < 0 ? reply : string.Concat(reply.AsSpan(0, 4), reply.AsSpan(end + 1));
     }
 
     private async ValueTask TryReplyAsync(string reply)
