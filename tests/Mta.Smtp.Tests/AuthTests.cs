@@ -30,6 +30,18 @@ public class AuthTests
     }
 
     [Fact]
+    public async Task LongSaslResponsesAreBoundedBySaslResponseLimit()
+    {
+        var settings = Sasl(tlsAuthOnly: false) with { SaslResponseLimit = 4000 };
+        await using var server = await TestServer.StartAsync(settings, credentials: PasswordTable.Parse("bob:" + new string('p', 2500)));
+        await using var client = await server.ConnectAsync();
+        await client.ReadReplyAsync();
+        await client.CommandAsync("EHLO c");
+        Assert.Equal("334 ", await client.CommandAsync("AUTH PLAIN"));
+        Assert.Equal("235 2.7.0 Authentication successful", await client.CommandAsync(B64("\0bob\0" + new string('p', 2500))));
+    }
+
+    [Fact]
     public async Task AuthOnlyAfterStarttlsWhenTlsAuthOnly()
     {
         await using var server = await TestServer.StartAsync(Sasl(tlsAuthOnly: true), credentials: PasswordTable.Parse("bob:hunter2"));

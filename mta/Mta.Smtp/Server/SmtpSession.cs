@@ -293,12 +293,13 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>Reads one line with smtpd_timeout armed; replies are flushed before blocking.</summary>
-    private async ValueTask<LineStatus> ReadLineAsync(bool command)
+    private async ValueTask<LineStatus> ReadLineAsync(bool command, SmtpLineReader? reader = null)
     {
+        reader ??= _reader;
         _timeout.CancelAfter(_settings.Timeout);
         var status = command
-            ? await _reader.ReadCommandAsync(_transport, _detectBareLf, _flush, _timeout.Token)
-            : await _reader.ReadContentAsync(_transport, _detectBareLf, _flush, _timeout.Token);
+            ? await reader.ReadCommandAsync(_transport, _detectBareLf, _flush, _timeout.Token)
+            : await reader.ReadContentAsync(_transport, _detectBareLf, _flush, _timeout.Token);
         if (!_timeout.TryReset())
         {
             _timeout.Dispose();
