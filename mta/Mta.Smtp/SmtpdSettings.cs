@@ -96,6 +96,10 @@ public sealed record SmtpdSettings
     /// <summary>myorigin, used for a From: header added to local submissions with a bare local part.</summary>
     public string MyOrigin { get; init; } = "localhost";
 
+    /// <summary>Binds the settings from main.cf plus a service's -o overrides (see <see cref="SmtpdSettingsBinder"/>).</summary>
+    public static SmtpdSettings From(Mta.Config.ParameterSet parameters, string serviceName = "smtp") =>
+        SmtpdSettingsBinder.From(parameters, serviceName);
+
     public bool IsKeywordDiscarded(string lowerKeyword) => DiscardEhloKeywords.Contains(lowerKeyword);
 
     /// <summary>TLS may be offered or is required and a certificate is present.</summary>

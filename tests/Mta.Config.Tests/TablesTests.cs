@@ -154,6 +154,14 @@ public sealed class TablesTests : IDisposable
     }
 
     [Fact]
+    public async Task UnixPasswdTableListsSystemUsers()
+    {
+        var table = _factory.Open("proxy:unix:passwd.byname");
+        Assert.StartsWith("root:", await Get(table, "root"));
+        Assert.Null(await Get(table, "no-such-user-here"));
+    }
+
+    [Fact]
     public void MissingFileIsAnOpenError()
     {
         var e = Assert.Throws<TableLookupException>(() => _factory.Open("hash:" + Path.Combine(_dir, "absent"), Options));

@@ -101,6 +101,18 @@ public class GreetingAndEhloTests
     }
 
     [Fact]
+    public async Task DiscardedEnhancedStatusCodesAreLeftOutOfReplies()
+    {
+        await using var server = await TestServer.StartAsync(TestServer.Defaults with { DiscardEhloKeywords = new HashSet<string> { "enhancedstatuscodes" } });
+        await using var client = await server.ConnectAsync();
+        await client.ReadReplyAsync();
+        Assert.DoesNotContain("ENHANCEDSTATUSCODES", await client.CommandAsync("EHLO c"));
+        Assert.Equal("250 Ok", await client.CommandAsync("MAIL FROM:<a@b>"));
+        Assert.Equal("503 Error: nested MAIL command", await client.CommandAsync("MAIL FROM:<a@b>"));
+        await server.Log.WaitForAsync(l => l == "unknown[127.0.0.1]: discarding EHLO keywords: ENHANCEDSTATUSCODES");
+    }
+
+    [Fact]
     public async Task HeloRequiredRefusesMailBeforeHelo()
     {
         await using var server = await TestServer.StartAsync(TestServer.Defaults with { HeloRequired = true });

@@ -82,6 +82,30 @@ public sealed class PolicyRecipientValidationTests
     }
 
     [Fact]
+    public async Task AliasesCountAsLocalRecipientsBeforeNewaliasesRan()
+    {
+        var dir = Directory.CreateTempSubdirectory("mta-aliases-").FullName;
+        try
+        {
+            var aliases = Path.Combine(dir, "aliases");
+            File.WriteAllText(aliases, "# aliases\npostmaster: root\nsales: alice, bob@example.net\n");
+            var policy = PolicyTestKit.Policy(Settings with
+            {
+                AliasMaps = "hash:" + aliases,
+                LocalRecipientMaps = "proxy:unix:passwd.byname hash:" + aliases,
+            });
+            Assert.Null(await policy.Rcpt(Session(), "sales@example.com"));
+            Assert.Null(await policy.Rcpt(Session(), "root@example.com"));
+            Assert.Equal("550 5.1.1 <sales:@example.com>: Recipient address rejected: User unknown in local recipient table",
+                await policy.Rcpt(Session(), "sales:@example.com"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task FailingRecipientTableDefers()
     {
         var policy = PolicyTestKit.Policy(Settings with { LocalRecipientMaps = "fail:broken" });

@@ -1,36 +1,55 @@
 namespace Mta.Config.Tables;
 
 /// <summary>
-/// unix:passwd.byname and unix:group.byname (dict_unix.c): the system's user and group files, looked up by name,
-/// answering the whole "name:passwd:uid:gid:..." line. local_recipient_maps' default (proxy:unix:passwd.byname
-/// $alias_maps) needs it: a UNIX account is a local recipient. Read per lookup, as getpwnam(3) would.
+/// unix:passwd.byname and unix:group.byname (dict_unix.c): the system's /etc/passwd and /etc/group, keyed by
+/// name, the value being the whole entry. local_recipient_maps defaults to proxy:unix:passwd.byname $alias_maps.
+/// Keys are not case-folded (user names are case-sensitive). The file is re-read when it changes.
 /// </summary>
 public sealed class UnixTable : ILookupTable
 {
     private readonly string _path;
+    private Dictionary<string, string> _entries = new(StringComparer.Ordinal);
+    private DateTime _stamp;
 
-    public UnixTable(string name, string passwdFile = "/etc/passwd", string groupFile = "/etc/group")
+    public UnixTable(string name, string? path = null)
     {
         Reference = "unix:" + name;
-        _path = name switch
+        _path = path ?? name switch
         {
-            "passwd.byname" => passwdFile,
-            "group.byname" => groupFile,
-            _ => throw new TableLookupException(Reference, $"unknown table: unix:{name}"),
+            "passwd.byname" => "/etc/passwd",
+            "group.byname" => "/etc/group",
+            _ => throw new TableLookupException(Reference, $"unknown table: {name}"),
         };
+        Load();
     }
 
     public string Reference { get; }
     public bool IsFixed => true;
 
-    public async ValueTask<string?> LookupAsync(string key, CancellationToken cancellationToken = default)
+    public ValueTask<string?> LookupAsync(string key, CancellationToken cancellationToken = default)
     {
-        if (!File.Exists(_path))
-            return null;
-        var prefix = key + ":";
-        foreach (var line in await File.ReadAllLinesAsync(_path, cancellationToken))
-            if (line.StartsWith(prefix, StringComparison.Ordinal))
-                return line;
-        return null;
+        if (File.GetLastWriteTimeUtc(_path) != _stamp)
+            Load();
+        return ValueTask.FromResult(_entries.TryGetValue(key, out var v) ? v : null);
+    }
+
+    private void Load()
+    {
+        try
+        {
+            var stamp = File.GetLastWriteTimeUtc(_path);
+            var map = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var line in File.ReadLines(_path))
+            {
+                var colon = line.IndexOf(':');
+                if (colon > 0 && !line.StartsWith('#'))
+                    map.TryAdd(line[..colon], line);
+            }
+            (_entries, _stamp) = (map, stamp);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TableLookupException(Reference, $"open {_path}: {e.Message}", e);
+        }
     }
 }

@@ -86,7 +86,7 @@ public sealed partial class SmtpdPolicy : ISmtpPolicy
             _etrn = Restrictions(settings.SmtpdEtrnRestrictions);
             foreach (var (name, value) in settings.SmtpdRestrictionClasses)
                 _classes[name] = Restrictions(value);
-            _localRcptMaps = Maps(settings.LocalRecipientMaps);
+            _localRcptMaps = Maps(settings.LocalRecipientMaps, ConfigList.Split(settings.AliasMaps));
             _virtualAliasMaps = Maps(settings.VirtualAliasMaps);
             _virtualMailboxMaps = Maps(settings.VirtualMailboxMaps);
             _relayRcptMaps = Maps(settings.RelayRecipientMaps);
@@ -124,8 +124,12 @@ public sealed partial class SmtpdPolicy : ISmtpPolicy
         return list;
     }
 
-    private IReadOnlyList<ILookupTable> Maps(string value) =>
-        ConfigList.Split(value).Select(r => _tables.Open(r)).ToArray();
+    private IReadOnlyList<ILookupTable> Maps(string value, IReadOnlyList<string>? aliasTables = null) =>
+        ConfigList.Split(value)
+            .Select(r => aliasTables?.Contains(r, StringComparer.Ordinal) == true
+                ? _tables.Open(r, TableOpenOptions.Default with { AliasSyntax = true })
+                : _tables.Open(r))
+            .ToArray();
 
     private static bool IsMapCommand(string name) =>
         name.StartsWith("check_", StringComparison.OrdinalIgnoreCase)

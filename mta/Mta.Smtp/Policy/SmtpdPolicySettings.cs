@@ -69,6 +69,8 @@ public sealed record SmtpdPolicySettings
 
     /// <summary>local_recipient_maps; empty turns the local check off (Postfix default: proxy:unix:passwd.byname $alias_maps).</summary>
     public string LocalRecipientMaps { get; init; } = "";
+    /// <summary>alias_maps: the tables among local_recipient_maps that are read in aliases(5) syntax when unbuilt.</summary>
+    public string AliasMaps { get; init; } = "";
     public string VirtualAliasMaps { get; init; } = "";
     public string VirtualMailboxMaps { get; init; } = "";
     public string RelayRecipientMaps { get; init; } = "";

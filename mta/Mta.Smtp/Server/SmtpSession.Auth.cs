@@ -5,6 +5,8 @@ namespace Mta.Smtp.Server;
 /// <summary>AUTH PLAIN and LOGIN (RFC 4954) against <see cref="ISaslCredentials"/>.</summary>
 internal sealed partial class SmtpSession
 {
+    private SmtpLineReader? _saslReader;
+
     private async ValueTask<bool> AuthAsync(string args)
     {
         if (!SaslOffered)
@@ -73,7 +75,9 @@ internal sealed partial class SmtpSession
     private async ValueTask<string?> ChallengeAsync(string challenge)
     {
         await ReplyAsync($"334 {challenge}".TrimEnd() + (challenge.Length == 0 ? " " : ""));
-        var status = await ReadLineAsync(command: true);
+        // Responses may be longer than a command line: smtpd_sasl_response_limit bounds them.
+        _saslReader ??= new SmtpLineReader(_settings.SaslResponseLimit);
+        var status = await ReadLineAsync(command: true, _saslReader);
         if (status == LineStatus.Closed)
             throw new ConnectionClosedException();
         if (status == LineStatus.TooLong)
@@ -81,7 +85,7 @@ internal sealed partial class SmtpSession
             await ReplyAsync("500 5.5.6 Authentication exchange line is too long");
             return null;
         }
-        var line = Encoding.ASCII.GetString(_reader.Line).Trim();
+        var line = Encoding.ASCII.GetString(_saslReader.Line).Trim();
         if (line == "*")
         {
             await ReplyAsync("501 5.7.0 Authentication aborted");

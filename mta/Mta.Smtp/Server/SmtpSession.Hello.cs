@@ -56,10 +56,13 @@ internal sealed partial class SmtpSession
     {
         var s = _settings;
         var list = new List<string>();
+        var discarded = new List<string>();
         void Add(string keyword, string text)
         {
             if (!s.IsKeywordDiscarded(keyword))
                 list.Add(text);
+            else if (!discarded.Contains(keyword))
+                discarded.Add(keyword);
         }
         Add("pipelining", "PIPELINING");
         Add("size", s.MessageSizeLimit > 0 ? $"SIZE {s.MessageSizeLimit}" : "SIZE");
@@ -80,6 +83,8 @@ internal sealed partial class SmtpSession
         if (s.SmtputF8Enable)
             Add("smtputf8", "SMTPUTF8");
         Add("chunking", "CHUNKING");
+        if (discarded.Count > 0 && !s.IsKeywordDiscarded("silent-discard"))
+            Log($"{NameAddr}: discarding EHLO keywords: {string.Join(' ', discarded).ToUpperInvariant()}");
         return list;
     }
 

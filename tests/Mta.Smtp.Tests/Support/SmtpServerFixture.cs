@@ -1,4 +1,5 @@
 using System.Net;
+using Mta.Queue;
 using Mta.Smtp.Server;
 
 namespace Mta.Smtp.Tests.Support;
@@ -11,7 +12,7 @@ public sealed class TestServer : IAsyncDisposable
     public SmtpServerHost Host { get; }
     public int Port { get; private set; }
 
-    private TestServer() => Host = new SmtpServerHost(Store, Log);
+    private TestServer(IQueueStore? store) => Host = new SmtpServerHost(store ?? Store, Log);
 
     /// <summary>Test defaults: short timeouts, no error sleep, host name mx.example.com.</summary>
     public static SmtpdSettings Defaults => new()
@@ -22,9 +23,10 @@ public sealed class TestServer : IAsyncDisposable
         ErrorSleepTime = TimeSpan.Zero,
     };
 
-    public static async Task<TestServer> StartAsync(SmtpdSettings? settings = null, ISmtpPolicy? policy = null, ISaslCredentials? credentials = null)
+    public static async Task<TestServer> StartAsync(SmtpdSettings? settings = null, ISmtpPolicy? policy = null,
+        ISaslCredentials? credentials = null, IQueueStore? store = null)
     {
-        var server = new TestServer();
+        var server = new TestServer(store);
         var listener = new SmtpListener("smtp", new IPEndPoint(IPAddress.Loopback, 0), settings ?? Defaults, policy ?? new PermitAllPolicy(), credentials);
         await server.Host.StartAsync([listener], CancellationToken.None);
         server.Port = server.Host.BoundEndPoints["smtp"].Port;
