@@ -1,6 +1,7 @@
 using System.Net;
 using Mta.Config;
 using Mta.Config.MasterCf;
+using Mta.Smtp;
 using Mta.Smtp.Policy;
 using Mta.Smtp.Server;
 
@@ -28,9 +29,9 @@ internal static class ServicePlan
             if (service.Type != ServiceType.Inet || service.ProcessName != "smtpd")
                 continue;
             var parameters = service.Apply(config.Parameters);
-            var settings = SmtpdBinding.Settings(parameters, service);
-            var policy = new SmtpdPolicy(SmtpdBinding.PolicySettings(parameters));
-            var credentials = SmtpdBinding.Credentials(parameters);
+            var settings = SmtpdSettingsBinder.From(parameters, service.Name);
+            var policy = new SmtpdPolicy(PolicySettingsBinder.BindSmtpdPolicy(parameters));
+            var credentials = SaslCredentials(parameters);
             var addresses = ListenAddresses(service.Endpoint!, parameters);
             for (var i = 0; i < addresses.Count; i++)
             {
@@ -39,6 +40,15 @@ internal static class ServicePlan
             }
         }
         return listeners;
+    }
+
+    /// <summary>smtpd_sasl_path names a user:password table (e.g. mounted from a Kubernetes Secret) when AUTH is on.</summary>
+    private static PasswordTable? SaslCredentials(ParameterSet p)
+    {
+        if (!p.Get(ParameterCatalogue.SmtpdSaslAuthEnable))
+            return null;
+        var path = p.Get(ParameterCatalogue.SmtpdSaslPath);
+        return File.Exists(path) ? PasswordTable.Load(path) : throw new ConfigException($"smtpd_sasl_path: cannot open password table {path}");
     }
 
     /// <summary>master.cf services Mta does not run yet, for one honest warning at start.</summary>
