@@ -11,7 +11,6 @@ public sealed class CliTests
     }
 
     [Theory]
-    [InlineData("sendmail")]
     [InlineData("mailq")]
     [InlineData("newaliases")]
     [InlineData("postqueue")]

@@ -139,13 +139,12 @@ public sealed class PostfixCheckTests
         Assert.Equal($"postfix/postfix-script: warning: {config.MainCf}, line 12: unused parameter: no_such_knob=1\n", result.Stderr);
     }
 
-    [Theory]
-    [InlineData("start")]
-    [InlineData("reload")]
-    public void OtherPostfixCommandsAreNotYetImplemented(string command)
+    [Fact]
+    public void UnknownPostfixCommandIsAFatalUsageError()
     {
-        var result = ProcessRunner.Mta("postfix", command);
-        Assert.Equal(($"mta: postfix {command}: not yet implemented\n", 1), (result.Stderr, result.ExitCode));
+        var result = ProcessRunner.Mta("postfix", "bogus");
+        Assert.Equal(("postfix: fatal: unknown command: 'bogus'. Usage: postfix start (or stop, reload, abort, check, status, start-fg)\n", 1),
+            (result.Stderr, result.ExitCode));
     }
 
     [Fact]

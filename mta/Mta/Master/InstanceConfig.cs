@@ -1,5 +1,6 @@
 using Mta.Config;
 using Mta.Config.MasterCf;
+using Mta.Queue;
 
 namespace Mta.Master;
 
@@ -24,4 +25,18 @@ public sealed record InstanceConfig(string ConfigDirectory, ParameterSet Paramet
     public string PidFilePath => Path.Combine(QueueDirectory, Parameters.Get(ParameterCatalogue.ProcessIdDirectory), "master.pid");
 
     public string SyslogName => Parameters.Get(ParameterCatalogue.SyslogName);
+
+    /// <summary>
+    /// The queue store main.cf names. In a pod the Redis password comes from a Secret as MTA_REDIS_PASSWORD
+    /// (never written into the ConfigMap), so it is added to redis_url here when the URL carries none.
+    /// </summary>
+    public QueueStoreSettings QueueStore(bool recover)
+    {
+        var url = Parameters.Get(ParameterCatalogue.RedisUrl);
+        var password = Environment.GetEnvironmentVariable("MTA_REDIS_PASSWORD");
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        if (!string.IsNullOrEmpty(password) && scheme > 0 && !url[(scheme + 3)..].Split('/')[0].Contains('@'))
+            url = $"{url[..(scheme + 3)]}:{Uri.EscapeDataString(password)}@{url[(scheme + 3)..]}";
+        return new QueueStoreSettings(Parameters.Get(ParameterCatalogue.QueueBackend), QueueDirectory, url, recover);
+    }
 }

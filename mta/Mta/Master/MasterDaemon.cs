@@ -55,10 +55,7 @@ internal sealed class MasterDaemon(string configDirectory, TextWriter err)
         IMailQueue store;
         try
         {
-            var p = config.Parameters;
-            var settings = new QueueStoreSettings(p.Get(ParameterCatalogue.QueueBackend), p.Get(ParameterCatalogue.QueueDirectory),
-                p.Get(ParameterCatalogue.RedisUrl), Recover: true);
-            store = await QueueStoreFactory.OpenAsync(settings, cancellationToken);
+            store = await QueueStoreFactory.OpenAsync(config.QueueStore(recover: true), cancellationToken);
         }
         catch (Exception e) when (e is FormatException or QueueUnavailableException or IOException)
         {
@@ -78,6 +75,7 @@ internal sealed class MasterDaemon(string configDirectory, TextWriter err)
             err.WriteLine($"postfix/master: fatal: bind: {e.Message}");
             return 1;
         }
+        using var metrics = MetricsEndpoint.Start(log);
         var version = config.Parameters.Get(ParameterCatalogue.MailVersion);
         log.Write(Program, $"daemon started -- version {version}, configuration {configDirectory}");
         WarnNotYetRun(config, log);

@@ -28,6 +28,9 @@ public static class MasterCfRenderer
             Tier.Qmgr => ms.Spec.MasterCf?.Qmgr,
             _ => ms.Spec.MasterCf?.Delivery,
         };
+        // main.cf sends the log to /dev/stdout through maillog_file, which needs the postlog service
+        // (Postfix: "missing 'postlog' service in master.cf"); Mta writes the lines in-process.
+        entries.Add(Entry("postlog", "unix-dgram", "n", "-", "n", "-", "1", "postlogd"));
         foreach (var entry in SplitEntries(overrides))
         {
             var index = entries.FindIndex(e => e.Key == entry.Key);

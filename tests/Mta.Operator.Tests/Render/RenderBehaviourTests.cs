@@ -96,9 +96,9 @@ public class RenderBehaviourTests
             Assert.Equal(["mta", "postfix", "-c", "/etc/mta", "start-fg"], container.Command);
         }
 
-        Assert.Equal(["2525/inet", "2587/inet", "2465/inet"], Services(Full, "corp-smtpd-config"));
-        Assert.Equal(["qmgr/unix"], Services(Full, "corp-qmgr-config"));
-        Assert.Equal(["smtp/unix", "relay/unix", "local/unix", "virtual/unix", "lmtp/unix", "discard/unix", "error/unix", "retry/unix"],
+        Assert.Equal(["2525/inet", "2587/inet", "2465/inet", "postlog/unix-dgram"], Services(Full, "corp-smtpd-config"));
+        Assert.Equal(["qmgr/unix", "postlog/unix-dgram"], Services(Full, "corp-qmgr-config"));
+        Assert.Equal(["smtp/unix", "relay/unix", "local/unix", "virtual/unix", "lmtp/unix", "discard/unix", "error/unix", "retry/unix", "postlog/unix-dgram"],
             Services(Full, "corp-delivery-config"));
     }
 

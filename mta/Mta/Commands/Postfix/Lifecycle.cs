@@ -16,6 +16,11 @@ internal static class Lifecycle
 
     public static int Run(string command, string configDirectory, TextWriter output, TextWriter err)
     {
+        if (command is not ("start-fg" or "start" or "stop" or "abort" or "reload" or "status"))
+        {
+            err.WriteLine($"postfix: fatal: unknown command: '{command}'. Usage: postfix start (or stop, reload, abort, check, status, start-fg)");
+            return 1;
+        }
         if (command == "start-fg")
             return new MasterDaemon(configDirectory, err).RunAsync(CancellationToken.None).GetAwaiter().GetResult();
 
@@ -73,8 +78,7 @@ internal static class Lifecycle
                 err.WriteLine($"{Script}: refreshing the Postfix mail system");
                 return ProcessSignals.Send(reloadPid, ProcessSignals.SigHup) ? 0 : 1;
             default:
-                err.WriteLine($"postfix: fatal: unknown command: '{command}'. Usage: postfix start (or stop, reload, abort, flush, check, status, set-permissions, upgrade-configuration, logrotate)");
-                return 1;
+                throw new InvalidOperationException(command);
         }
     }
 

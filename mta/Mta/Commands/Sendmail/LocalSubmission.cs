@@ -31,9 +31,7 @@ internal static class LocalSubmission
         var sender = Qualify(options.Sender ?? login, origin);
         var arrival = DateTimeOffset.Now;
 
-        var settings = new QueueStoreSettings(p.Get(ParameterCatalogue.QueueBackend), p.Get(ParameterCatalogue.QueueDirectory),
-            p.Get(ParameterCatalogue.RedisUrl));
-        await using var store = await QueueStoreFactory.OpenAsync(settings, cancellationToken);
+        await using var store = await QueueStoreFactory.OpenAsync(config.QueueStore(recover: false), cancellationToken);
         var id = store.NewQueueId();
 
         var received = string.Create(CultureInfo.InvariantCulture,
