@@ -1,3 +1,2 @@
-// The multi-call `mta` executable: chosen by program name (sendmail, mailq, postconf, ...) or by first argument.
-Console.Error.WriteLine("mta: not yet: commands arrive with the foundation issue");
-return 1;
+// The multi-call `mta` executable: see Cli for how a command is chosen.
+return Mta.Cli.Run(args, Console.Out, Console.Error, Mta.Cli.InvokedName());

@@ -1,0 +1,202 @@
+using Mta.Config;
+using Mta.Config.MainCf;
+using Mta.Config.MasterCf;
+
+namespace Mta.Commands.Postfix;
+
+/// <summary>
+/// What `postfix check` verifies before anything starts: main.cf and master.cf parse; every catalogue
+/// parameter, in main.cf and in each service's -o overrides, expands and converts to its type (Postfix's
+/// fatal texts, prefixed with the file and line that set it); the smtpd relay guard; and the cross-parameter
+/// rules Postfix's daemons enforce at start-up. Unlike a daemon it reports every problem, not just the first.
+/// </summary>
+internal sealed class ConfigurationCheck(string configDirectory)
+{
+    private static readonly string[] RelayGuard =
+        ["reject_unauth_destination", "defer_unauth_destination", "reject", "defer", "defer_if_permit", "check_relay_domains"];
+
+    public List<string> Fatals { get; } = [];
+    public List<string> Warnings { get; } = [];
+
+    private string MainPath => Path.Combine(configDirectory, "main.cf");
+    private string MasterPath => Path.Combine(configDirectory, "master.cf");
+
+    public void Run()
+    {
+        if (File.Exists(MainPath) && !File.Exists(MasterPath))
+        {
+            Fatals.Add($"no {MasterPath} file found");
+            return;
+        }
+        ConfigurationDirectory directory;
+        try
+        {
+            directory = ConfigurationDirectory.Load(configDirectory, ParameterCatalogue.All);
+        }
+        catch (ConfigException e)
+        {
+            Report(e);
+            return;
+        }
+        var (main, master) = (directory.MainCf, directory.MasterCf);
+        Warnings.AddRange(main.Warnings);
+        Warnings.AddRange(master.Warnings);
+        var serviceParameters = master.Services.SelectMany(s => ParameterCatalogue.ServiceParameters(s.Name, s.Command)).ToList();
+        var catalogue = ParameterCatalogue.All.Concat(serviceParameters).ToList();
+        var global = directory.Parameters.WithDefaults(serviceParameters);
+        CheckValues(global, name => main.TryGet(name, out var entry) ? $"{MainPath}, line {entry.Line}: " : null, alwaysTyped: true);
+        foreach (var service in master.Services.Where(s => s.Overrides.Count > 0))
+        {
+            var overridden = service.Overrides.Select(o => o.Key).ToHashSet(StringComparer.Ordinal);
+            CheckValues(service.Apply(global), name => overridden.Contains(name)
+                ? $"{MasterPath}, line {service.Line}: service {service.Key}: " : null, alwaysTyped: false);
+        }
+        foreach (var service in master.Services.Where(s => s.Command == "smtpd"))
+            CheckRelayGuard(service.Apply(global), service);
+        CheckCrossParameterRules(global, master);
+        WarnUnused(main, catalogue, global);
+    }
+
+    // Each parameter through ParameterSet. setAt gives "file, line N: " where the value is set explicitly, or
+    // null. Numbers, times and booleans are checked even at their defaults (a default may reference a bad
+    // setting); texts and lists only where set, as a daemon expands only what it reads.
+    private void CheckValues(ParameterSet set, Func<string, string?> setAt, bool alwaysTyped)
+    {
+        foreach (var p in set.Defaults.Values.OrderBy(p => p.Name, StringComparer.Ordinal))
+        {
+            if (ParameterCatalogue.IsRaw(p.Name) || ParameterCatalogue.IsHostDerived(p.Name))
+                continue;
+            var where = setAt(p.Name);
+            if (where is null && (!alwaysTyped || p is StringParameter or ListParameter))
+                continue;
+            where ??= "";
+            try
+            {
+                _ = p switch
+                {
+                    BoolParameter b => set.Get(b),
+                    IntParameter i => set.Get(i),
+                    LongParameter l => set.Get(l),
+                    TimeParameter t => set.Get(t),
+                    ListParameter list => set.Get(list),
+                    StringParameter s => (object)set.Get(s),
+                    _ => null,
+                };
+            }
+            catch (ConfigException e)
+            {
+                Report(e, where);
+            }
+        }
+    }
+
+    // smtpd_check_init(): an smtpd that would relay for anyone refuses to start.
+    private void CheckRelayGuard(ParameterSet set, MasterService service)
+    {
+        try
+        {
+            var classes = new HashSet<string>(set.Get(ParameterCatalogue.SmtpdRestrictionClasses), StringComparer.OrdinalIgnoreCase);
+            if (HasRequired(set, set.Get(ParameterCatalogue.SmtpdRecipientRestrictions), classes, 0)
+                || HasRequired(set, set.Get(ParameterCatalogue.SmtpdRelayRestrictions), classes, 0))
+                return;
+            var where = service.Overrides.Count > 0 ? $"{MasterPath}, line {service.Line}: service {service.Key}: " : "";
+            Add($"{where}in parameter smtpd_relay_restrictions or smtpd_recipient_restrictions, specify at least one working " +
+                "instance of: reject_unauth_destination, defer_unauth_destination, reject, defer, defer_if_permit or check_relay_domains");
+        }
+        catch (ConfigException e)
+        {
+            Report(e);
+        }
+    }
+
+    private bool HasRequired(ParameterSet set, IReadOnlyList<string> restrictions, HashSet<string> classes, int depth)
+    {
+        for (var i = 0; i < restrictions.Count; i++)
+        {
+            var r = restrictions[i];
+            if (r.Equals("warn_if_reject", StringComparison.OrdinalIgnoreCase) && i + 1 < restrictions.Count)
+            {
+                i++;
+                continue;
+            }
+            if (r.Equals("permit", StringComparison.OrdinalIgnoreCase))
+            {
+                if (i + 1 < restrictions.Count)
+                    Warnings.Add($"restriction `{restrictions[i + 1]}' after `{r}' is ignored");
+                return false;
+            }
+            if (RelayGuard.Contains(r, StringComparer.OrdinalIgnoreCase))
+                return true;
+            if (depth < 10 && classes.Contains(r)
+                && HasRequired(set, Mta.Config.Lists.ConfigList.Split(set.Expand(r)), classes, depth + 1))
+                return true;
+        }
+        return false;
+    }
+
+    private void CheckCrossParameterRules(ParameterSet set, MasterCfFile master)
+    {
+        try
+        {
+            foreach (var service in master.Services.Where(s => s.Command is "local" or "virtual"))
+                CheckMailboxLimit(service.Apply(set), service.Command == "local"
+                    ? ParameterCatalogue.MailboxSizeLimit : ParameterCatalogue.VirtualMailboxLimit);
+            if (set.Get(ParameterCatalogue.MaillogFile).Length > 0 && master.Find("postlog", "unix-dgram") is null)
+                Add("missing 'postlog' service in master.cf - run 'postfix upgrade-configuration'");
+            _ = set.CompatibilityLevel;
+            var style = set.Get(ParameterCatalogue.MyNetworksStyle);
+            if (style.Trim().ToLowerInvariant() is not ("host" or "subnet" or "class"))
+                Add($"bad mynetworks_style value: {style}; specify exactly one value");
+            var backend = set.Get(ParameterCatalogue.QueueBackend);
+            if (backend is not ("file" or "redis"))
+                Add($"bad queue_backend value: {backend}; specify file or redis");
+            else if (backend == "redis" && set.Get(ParameterCatalogue.RedisUrl).Length == 0)
+                Add("queue_backend = redis requires a redis_url");
+        }
+        catch (ConfigException e)
+        {
+            Report(e);
+        }
+    }
+
+    // local(8) and virtual(8) refuse to start when a mailbox could not hold the largest message.
+    private void CheckMailboxLimit(ParameterSet set, LongParameter mailboxLimit)
+    {
+        var limit = set.Get(mailboxLimit);
+        var message = set.Get(ParameterCatalogue.MessageSizeLimit);
+        if (limit == 0)
+            return;
+        if (message == 0)
+            Add($"configuration error: {mailboxLimit.Name} is limited but message_size_limit is unlimited");
+        else if (limit < message)
+            Add($"configuration error: {mailboxLimit.Name} is smaller than message_size_limit");
+    }
+
+    // postconf's warning for names nothing knows or references (restriction classes count as referenced).
+    private void WarnUnused(MainCfFile main, List<Parameter> catalogue, ParameterSet set)
+    {
+        var known = catalogue.Select(p => p.Name).Concat(ParameterCatalogue.LegacyNames).ToHashSet(StringComparer.Ordinal);
+        known.UnionWith(set.Get(ParameterCatalogue.SmtpdRestrictionClasses));
+        var referenced = main.Entries.SelectMany(e => Mta.Config.Expansion.MacroExpander.ReferencedNames(e.Value))
+            .Concat(catalogue.SelectMany(p => Mta.Config.Expansion.MacroExpander.ReferencedNames(p.DefaultText)))
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var entry in main.Entries.Where(e => !known.Contains(e.Name) && !referenced.Contains(e.Name))
+                     .OrderBy(e => e.Name, StringComparer.Ordinal))
+            Warnings.Add($"{MainPath}, line {entry.Line}: unused parameter: {entry.Name}={entry.Value}");
+    }
+
+    private void Report(ConfigException e, string where = "")
+    {
+        foreach (var warning in e.Warnings)
+            if (!Warnings.Contains(warning))
+                Warnings.Add(warning);
+        Add(where + e.Message);
+    }
+
+    // One line per problem: a message already reported with its file and line is not repeated without.
+    private void Add(string fatal)
+    {
+        if (!Fatals.Any(f => f == fatal || f.EndsWith(": " + fatal, StringComparison.Ordinal)))
+            Fatals.Add(fatal);
+    }
+}

@@ -1,0 +1,124 @@
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using Mta.Commands.Postfix;
+using Mta.Config;
+using Mta.Queue;
+using Mta.Smtp;
+using Mta.Smtp.Server;
+
+namespace Mta.Master;
+
+/// <summary>
+/// `postfix start-fg`: Postfix's master(8) in one process. Validates the configuration, takes the pid file,
+/// opens the queue store, runs the master.cf services and stays in the foreground (PID 1 in a container) until
+/// SIGTERM/SIGINT. SIGHUP is `postfix reload`: configuration is read again; new sessions use it, sessions in
+/// progress finish with what they started with; a configuration that fails to load is logged and ignored.
+/// </summary>
+internal sealed class MasterDaemon(string configDirectory, TextWriter err)
+{
+    private const string Program = "postfix/master";
+
+    /// <summary>How long sessions in progress may run on after a stop or after their listener went away.</summary>
+    private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(25);
+
+    private enum Request { Reload, Stop }
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var check = new ConfigurationCheck(configDirectory);
+        check.Run();
+        foreach (var warning in check.Warnings)
+            err.WriteLine($"postfix/postfix-script: warning: {warning}");
+        if (check.Fatals.Count > 0)
+        {
+            foreach (var fatal in check.Fatals)
+                err.WriteLine($"postfix/postfix-script: fatal: {fatal}");
+            return 1;
+        }
+
+        var config = InstanceConfig.Load(configDirectory);
+        using var pidFile = PidFile.TryAcquire(config.PidFilePath);
+        if (pidFile is null)
+        {
+            err.WriteLine("postfix/postfix-script: fatal: the Postfix mail system is already running");
+            return 1;
+        }
+        var (log, ownedLog) = MailLogOutput.Open(config.Parameters);
+        using var _ = ownedLog;
+
+        var requests = Channel.CreateUnbounded<(Request Kind, int Signal)>();
+        using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; requests.Writer.TryWrite((Request.Reload, 1)); });
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; requests.Writer.TryWrite((Request.Stop, 15)); });
+        using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; requests.Writer.TryWrite((Request.Stop, 2)); });
+        using var stopOnCancel = cancellationToken.Register(() => requests.Writer.TryWrite((Request.Stop, 15)));
+
+        IMailQueue store;
+        try
+        {
+            store = await QueueStoreFactory.OpenAsync(config.QueueStore(recover: true), cancellationToken);
+        }
+        catch (Exception e) when (e is FormatException or QueueUnavailableException or IOException)
+        {
+            log.Write(Program, $"fatal: open queue: {e.Message}");
+            err.WriteLine($"postfix/master: fatal: open queue: {e.Message}");
+            return 1;
+        }
+        await using var storeLifetime = store;
+        await using var host = new SmtpServerHost(store, log);
+        try
+        {
+            await host.StartAsync(ServicePlan.SmtpListeners(config), cancellationToken);
+        }
+        catch (IOException e)
+        {
+            log.Write(Program, $"fatal: bind: {e.Message}");
+            err.WriteLine($"postfix/master: fatal: bind: {e.Message}");
+            return 1;
+        }
+        using var metrics = MetricsEndpoint.Start(log);
+        var version = config.Parameters.Get(ParameterCatalogue.MailVersion);
+        log.Write(Program, $"daemon started -- version {version}, configuration {configDirectory}");
+        WarnNotYetRun(config, log);
+
+        await foreach (var (kind, signal) in requests.Reader.ReadAllAsync(CancellationToken.None))
+        {
+            if (kind == Request.Stop)
+            {
+                log.Write(Program, $"terminating on signal {signal}");
+                await host.StopAsync(DrainGrace);
+                return 0;
+            }
+            config = await ReloadAsync(config, host, log);
+        }
+        return 0;
+    }
+
+    private async Task<InstanceConfig> ReloadAsync(InstanceConfig current, SmtpServerHost host, IMailLog log)
+    {
+        try
+        {
+            var check = new ConfigurationCheck(configDirectory);
+            check.Run();
+            if (check.Fatals.Count > 0)
+                throw new ConfigException(check.Fatals[0]);
+            var next = InstanceConfig.Load(configDirectory);
+            await host.ReloadAsync(ServicePlan.SmtpListeners(next), DrainGrace, CancellationToken.None);
+            log.Write(Program, $"reload -- version {next.Parameters.Get(ParameterCatalogue.MailVersion)}, configuration {configDirectory}");
+            return next;
+        }
+        catch (Exception e) when (e is ConfigException or IOException)
+        {
+            // Postfix's master would exit on a fatal configuration error; keeping the running configuration is what a
+            // mail system in a pod should do instead — the operator reports the bad value.
+            log.Write(Program, $"warning: reload failed, configuration unchanged: {e.Message}");
+            return current;
+        }
+    }
+
+    private static void WarnNotYetRun(InstanceConfig config, IMailLog log)
+    {
+        var pending = ServicePlan.NotYetRun(config).Select(s => s.Key).ToList();
+        if (pending.Count > 0)
+            log.Write(Program, $"warning: not yet run by mta, mail stays queued: {string.Join(", ", pending)}");
+    }
+}

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Mta.Queue;
+using Mta.Queue.File;
+
+namespace Mta.Tests.Master;
+
+/// <summary>
+/// A single-host Mta in a temp directory: main.cf, master.cf with an smtpd on a free 127.0.0.1 port, its own
+/// queue and data directories. <see cref="Start"/> runs the real `mta postfix -c DIR start-fg` as a child process.
+/// </summary>
+internal sealed class MtaInstance : IDisposable
+{
+    public string Root { get; } = Directory.CreateTempSubdirectory("mta-instance-").FullName;
+    public string ConfigDirectory => Path.Combine(Root, "etc");
+    public string QueueDirectory => Path.Combine(Root, "spool");
+    public string MaillogPath => Path.Combine(Root, "maillog");
+    public int Port { get; } = FreePort();
+    private Process? _master;
+
+    public MtaInstance(string extraMainCf = "")
+    {
+        Directory.CreateDirectory(ConfigDirectory);
+        WriteMainCf(extraMainCf);
+        File.WriteAllText(Path.Combine(ConfigDirectory, "master.cf"),
+            $"127.0.0.1:{Port} inet n - n - - smtpd\nqmgr unix n - n 300 1 qmgr\npostlog unix-dgram n - n - 1 postlogd\n");
+    }
+
+    public void WriteMainCf(string extra) => File.WriteAllText(Path.Combine(ConfigDirectory, "main.cf"), $"""
+        compatibility_level = 3.11
+        myhostname = mx.test.example
+        queue_directory = {QueueDirectory}
+        data_directory = {Path.Combine(Root, "data")}
+        mynetworks = 127.0.0.0/8
+        maillog_file = {MaillogPath}
+        {extra}
+        """.Replace("\n        ", "\n"));
+
+    /// <summary>Runs the mta command (the Mta project's build output) with the given arguments.</summary>
+    public static (int Status, string Output, string Error) Run(params string[] args)
+    {
+        var start = MtaProcess(args);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(60_000))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"mta {string.Join(' ', args)} did not finish");
+        }
+        return (process.ExitCode, output.Result, error.Result);
+    }
+
+    public void Start()
+    {
+        _master = Process.Start(MtaProcess(["postfix", "-c", ConfigDirectory, "start-fg"]))!;
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            if (_master.HasExited)
+                throw new InvalidOperationException($"master exited {_master.ExitCode}: {_master.StandardError.ReadToEnd()}");
+            try
+            {
+                using var probe = new TcpClient();
+                probe.Connect(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(100);
+            }
+        }
+        throw new TimeoutException("smtpd never listened");
+    }
+
+    public Process Master => _master ?? throw new InvalidOperationException("not started");
+
+    public async Task<List<QueuedMessage>> QueuedAsync()
+    {
+        await using var store = FileQueueStore.Open(new FileQueueStoreOptions(QueueDirectory));
+        var result = new List<QueuedMessage>();
+        await foreach (var message in store.ListAsync(null, CancellationToken.None))
+            result.Add(message);
+        return result;
+    }
+
+    public async Task<string> BodyAsync(QueueId id)
+    {
+        await using var store = FileQueueStore.Open(new FileQueueStoreOptions(QueueDirectory));
+        await using var body = await store.OpenBodyAsync(id, CancellationToken.None);
+        return await new StreamReader(body).ReadToEndAsync();
+    }
+
+    public string Maillog => File.Exists(MaillogPath) ? File.ReadAllText(MaillogPath) : "";
+
+    public void Dispose()
+    {
+        if (_master is { HasExited: false })
+        {
+            _master.Kill(entireProcessTree: true);
+            _master.WaitForExit(10_000);
+        }
+        _master?.Dispose();
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
+    }
+
+    private static ProcessStartInfo MtaProcess(IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mta.dll"));
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        return start;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
