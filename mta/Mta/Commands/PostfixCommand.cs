@@ -1,3 +1,4 @@
+using Mta.Config;
 using Mta.Commands.Postfix;
 
 namespace Mta.Commands;

@@ -9,9 +9,9 @@ namespace Mta.Operator.Rendering;
 /// main.cf syntax, $-expansion, compatibility_level, and every set parameter's typed value (including master.cf
 /// -o overrides) against the catalogue; master.cf as master(8) reads it. The first failure is returned in
 /// Postfix's words with file and line ("main.cf, line N: ...", "smtpd/master.cf: line N: ..."), where a master.cf
-/// is named after its tier. Unknown parameter names are warnings, as in Postfix. Last, Mta.Config's
-/// <see cref="ConfigurationValidator"/> converts every catalogue parameter per tier (as each daemon does at
-/// start-up), which catches a bad value reached only through $-expansion of another setting.
+/// is named after its tier. Unknown parameter names are warnings, as in Postfix. Last, each tier goes through
+/// Mta.Config's <see cref="ConfigurationCheck"/>, the very check `mta postfix start-fg` runs in the pod, which also
+/// catches a bad value reached only through $-expansion and the rules that span parameters.
 /// </summary>
 public static class RenderedConfigValidator
 {
@@ -72,18 +72,14 @@ public static class RenderedConfigValidator
             }
         }
 
-        // Some catalogue defaults do not expand in Mta.Config yet (e.g. ${domain_to_ascii{...}}); what fails with
-        // an empty main.cf too is not this MailServer's doing, so only new failures count.
-        var baseline = new ParameterSet(defaults, MainCfFile.Empty(MainCfPath));
+        // Last, each tier as its pods will check it at start (`postfix check`): every catalogue parameter with the
+        // tier's services, the relay guard, and the cross-parameter rules (mailbox limits, postlog, queue_backend).
         foreach (var (path, file) in files)
         {
-            var known = ConfigurationValidator.Validate(baseline, file).ToHashSet(StringComparer.Ordinal);
-            var error = ConfigurationValidator.Validate(set, file).FirstOrDefault(e => !known.Contains(e));
-            if (error is not null)
-            {
-                var byService = file.Services.Any(s => error.StartsWith(s.Key + ": ", StringComparison.Ordinal));
-                return new ConfigValidation(byService ? $"{path}: {error}" : $"{MainCfPath}: {error}", warnings);
-            }
+            var check = new ConfigurationCheck("", path);
+            check.Run(new ConfigurationDirectory("", main, file, new ParameterSet(ParameterCatalogue.All, main)));
+            if (check.Fatals.FirstOrDefault() is { } fatal)
+                return new ConfigValidation(fatal, warnings);
         }
 
         return new ConfigValidation(null, warnings);

@@ -1,16 +1,18 @@
-using Mta.Config;
 using Mta.Config.MainCf;
 using Mta.Config.MasterCf;
 
-namespace Mta.Commands.Postfix;
+namespace Mta.Config;
 
 /// <summary>
 /// What `postfix check` verifies before anything starts: main.cf and master.cf parse; every catalogue
 /// parameter, in main.cf and in each service's -o overrides, expands and converts to its type (Postfix's
 /// fatal texts, prefixed with the file and line that set it); the smtpd relay guard; and the cross-parameter
 /// rules Postfix's daemons enforce at start-up. Unlike a daemon it reports every problem, not just the first.
+/// One check serves `postfix check`, the master before it starts, and the operator before it rolls anything out.
 /// </summary>
-internal sealed class ConfigurationCheck(string configDirectory)
+/// <param name="configDirectory">Where main.cf and master.cf are (their paths prefix the messages).</param>
+/// <param name="masterPath">How master.cf is named in messages, when not DIR/master.cf (the operator names each tier's).</param>
+public sealed class ConfigurationCheck(string configDirectory, string? masterPath = null)
 {
     private static readonly string[] RelayGuard =
         ["reject_unauth_destination", "defer_unauth_destination", "reject", "defer", "defer_if_permit", "check_relay_domains"];
@@ -19,8 +21,9 @@ internal sealed class ConfigurationCheck(string configDirectory)
     public List<string> Warnings { get; } = [];
 
     private string MainPath => Path.Combine(configDirectory, "main.cf");
-    private string MasterPath => Path.Combine(configDirectory, "master.cf");
+    private string MasterPath => masterPath ?? Path.Combine(configDirectory, "master.cf");
 
+    /// <summary>Reads DIR/main.cf and DIR/master.cf and checks them.</summary>
     public void Run()
     {
         if (File.Exists(MainPath) && !File.Exists(MasterPath))
@@ -38,6 +41,12 @@ internal sealed class ConfigurationCheck(string configDirectory)
             Report(e);
             return;
         }
+        Run(directory);
+    }
+
+    /// <summary>Checks files already parsed (e.g. rendered in memory).</summary>
+    public void Run(ConfigurationDirectory directory)
+    {
         var (main, master) = (directory.MainCf, directory.MasterCf);
         Warnings.AddRange(main.Warnings);
         Warnings.AddRange(master.Warnings);

@@ -3,8 +3,8 @@ using Mta.Config.MasterCf;
 
 namespace Mta.Config.Tests;
 
-/// <summary>Whole-configuration validation (what the operator and postfix check report) and directory loading.</summary>
-public class ConfigurationValidationTests
+/// <summary>Loading a configuration directory as the daemons do. (Validation: ConfigurationCheck, tested through `postfix check`.)</summary>
+public class ConfigurationDirectoryTests
 {
     private static readonly Parameter[] Catalogue =
     [
@@ -17,36 +17,6 @@ public class ConfigurationValidationTests
         new StringParameter("known_tcp_ports", KnownTcpPorts.DefaultText),
         new IntParameter("default_process_limit", "100", 1),
     ];
-
-    [Fact]
-    public void ValidConfigurationHasNoErrors()
-    {
-        var set = new ParameterSet(Catalogue, MainCfFile.Parse("disable_vrfy_command = yes\n", "main.cf"));
-        Assert.Empty(ConfigurationValidator.Validate(set));
-    }
-
-    [Fact]
-    public void EveryBadValueIsReportedWithPostfixText()
-    {
-        var set = new ParameterSet(Catalogue, MainCfFile.Parse(
-            "disable_vrfy_command = true\nsmtpd_recipient_limit = 0\nsmtpd_timeout = 1y\nmessage_size_limit = big\n", "main.cf"));
-        Assert.Equal(
-        [
-            "bad boolean configuration: disable_vrfy_command = true",
-            "bad numerical configuration: message_size_limit = big",
-            "invalid smtpd_recipient_limit parameter value 0 < 1",
-            "parameter smtpd_timeout: bad time value or unit: 1y",
-        ], ConfigurationValidator.Validate(set));
-    }
-
-    [Fact]
-    public void ServiceOverridesAreValidatedPerService()
-    {
-        var set = new ParameterSet(Catalogue, MainCfFile.Parse("", "main.cf"));
-        var master = MasterCfFile.Parse("submission inet n - n - - smtpd -o smtpd_timeout=forever\n", "master.cf");
-        Assert.Equal(["submission/inet: parameter smtpd_timeout: bad time value or unit: forever"],
-            ConfigurationValidator.Validate(set, master));
-    }
 
     [Fact]
     public void DirectoryLoadsBothFilesAndSetsConfigDirectory()
