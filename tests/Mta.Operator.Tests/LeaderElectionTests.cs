@@ -43,7 +43,10 @@ public sealed class LeaderElectionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(second.HttpAddress, "/readyz"))).StatusCode);
         var metrics = "";
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!metrics.Contains("mta_operator_mailserver_config_valid{", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        // The reconcile counter moves when the reconcile returns, after the ConfigMap was applied: wait for both.
+        while (!(metrics.Contains("mta_operator_mailserver_config_valid{", StringComparison.Ordinal)
+                 && metrics.Contains("controller_runtime_reconcile_total{controller=\"mailserver\",result=\"requeue_after\"}", StringComparison.Ordinal))
+               && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
             metrics = await http.GetStringAsync(new Uri(second.HttpAddress, "/metrics"));
