@@ -10,6 +10,7 @@ N=${1:-5000}
 SIZES=${SIZES:-"1024 10240"}
 CONCS=${CONCS:-"1 10 50"}
 work=$(mktemp -d /tmp/mta-bench.XXXXXX)
+chmod 755 "$work"   # Postfix's unprivileged daemons must reach their queue below it
 trap 'cleanup' EXIT
 pids_to_kill=()
 cleanup() {
