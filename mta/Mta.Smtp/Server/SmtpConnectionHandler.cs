@@ -32,7 +32,10 @@ public sealed class SmtpConnectionHandler(IQueueStore store, IMailLog log, TimeP
                 return;
             if (settings.PeernameLookup)
                 await LookupClientNameAsync(info, settings, connection.ConnectionClosed);
-            var session = new SmtpSession(transport, info, settings, listener.Policy, store, log, listener.Credentials, clock, connection.ConnectionClosed);
+            var session = new SmtpSession(transport, info, settings, listener.Policy, store, log, listener.Credentials, clock, connection.ConnectionClosed)
+            {
+                Limits = listener.Limits,
+            };
             await session.RunAsync();
         }
         finally
