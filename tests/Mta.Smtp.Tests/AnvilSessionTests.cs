@@ -121,6 +121,29 @@ public sealed class AnvilSessionTests
         await using var again = await GreetedAsync(podB);
     }
 
+    [Fact]
+    public async Task AllAddressesOfAServiceShareOneCountUnderTheServiceName()
+    {
+        // Like ServicePlan: one listener per address ("smtp/inet", "smtp/inet#1"), one limiter for the process.
+        var limits = Limits(InProcess(), count: 2);
+        await using var store = new TempDirQueueStore();
+        var log = new ListLog();
+        await using var host = new Mta.Smtp.Server.SmtpServerHost(store, log);
+        var loopback = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0);
+        await host.StartAsync(
+        [
+            new Mta.Smtp.Server.SmtpListener("smtp/inet", loopback, TestServer.Defaults, new PermitAllPolicy(), null, limits),
+            new Mta.Smtp.Server.SmtpListener("smtp/inet#1", loopback, TestServer.Defaults, new PermitAllPolicy(), null, limits),
+        ], CancellationToken.None);
+        await using var first = await RawSmtpClient.ConnectAsync(host.BoundEndPoints["smtp/inet"].Port);
+        Assert.StartsWith("220 ", await first.ReadReplyAsync());
+        await using var second = await RawSmtpClient.ConnectAsync(host.BoundEndPoints["smtp/inet#1"].Port);
+        Assert.StartsWith("220 ", await second.ReadReplyAsync());
+        await using var third = await RawSmtpClient.ConnectAsync(host.BoundEndPoints["smtp/inet"].Port);
+        Assert.Equal(TooMany, await third.ReadReplyAsync());
+        await log.WaitForAsync(l => l == "warning: Connection concurrency limit exceeded: 3 from unknown[127.0.0.1] for service smtp");
+    }
+
     private static async Task WaitForDisconnectsAsync(TestServer server, int count)
     {
         for (var i = 0; i < 150 && server.Log.Lines.Count(l => l.StartsWith("disconnect from ")) < count; i++)

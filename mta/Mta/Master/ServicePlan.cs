@@ -25,19 +25,23 @@ internal static class ServicePlan
         "flush", "bounce", "pickup", "postscreen", "dnsblog", "tlsproxy",
     };
 
-    public static IReadOnlyList<SmtpListener> SmtpListeners(InstanceConfig config)
+    /// <param name="log">Where the policy's and anvil's own lines go (HOLD/DISCARD/WARN actions, Redis trouble); null drops them.</param>
+    public static IReadOnlyList<SmtpListener> SmtpListeners(InstanceConfig config, IMailLog? log = null)
     {
         var listeners = new List<SmtpListener>();
-        var limiter = SharedClientLimiter(config);
+        IClientLimiter? limiter = null; // no smtpd service, no anvil (and no Redis connection for it)
         foreach (var service in config.Master.Services)
         {
             if (service.Type != ServiceType.Inet || service.ProcessName != "smtpd")
                 continue;
             var parameters = service.Apply(config.Parameters);
             var settings = SmtpdSettingsBinder.From(parameters, service.Name);
-            var policy = new SmtpdPolicy(PolicySettingsBinder.BindSmtpdPolicy(parameters));
+            var program = settings.ProgramName;
+            var policy = new SmtpdPolicy(PolicySettingsBinder.BindSmtpdPolicy(parameters),
+                log: log is null ? null : text => log.Write(program, text));
             var credentials = SaslCredentials(parameters);
             // anvil counts per service, like Postfix's: the limits take the service's -o overrides.
+            limiter ??= SharedClientLimiter(config, log);
             var limits = new ClientLimits(PolicySettingsBinder.BindClientLimits(parameters), limiter,
                 NetworkMatchList.Parse("smtpd_client_event_limit_exceptions", PolicySettingsBinder.ClientEventLimitExceptions(parameters),
                     ParentMatches(parameters, "smtpd_client_event_limit_exceptions"), LookupTableFactory.Shared));
@@ -59,7 +63,7 @@ internal static class ServicePlan
     /// the same (so reloading does not forget open connections): counted in Redis when the queue is there, so the
     /// limits hold for every smtpd pod together, else in this process.
     /// </summary>
-    private static IClientLimiter SharedClientLimiter(InstanceConfig config)
+    private static IClientLimiter SharedClientLimiter(InstanceConfig config, IMailLog? log)
     {
         var store = config.QueueStore(recover: false);
         var redis = store.Backend == QueueStoreSettings.RedisBackend;
@@ -70,7 +74,8 @@ internal static class ServicePlan
             if (_sharedLimiter is { } shared && shared.Key == key)
                 return shared.Limiter;
             // A replaced Redis limiter's multiplexer stays open: sessions started before the reload still hold leases on it.
-            IClientLimiter limiter = redis ? new RedisClientLimiter(ConnectRedis(store.RedisUrl), unit) : new InProcessClientLimiter(unit);
+            IClientLimiter limiter = redis ? new RedisClientLimiter(ConnectRedis(store.RedisUrl), unit,
+                    log: log is null ? null : text => log.Write($"{config.SyslogName}/anvil", text)) : new InProcessClientLimiter(unit);
             _sharedLimiter = (key, limiter);
             return limiter;
         }
