@@ -44,4 +44,10 @@ public interface ISmtpPolicy
 
     /// <summary>Recipients cleanup adds to every message (always_bcc, sender_bcc_maps), asked once per message at end of data.</summary>
     ValueTask<IReadOnlyList<string>> AddedRecipientsAsync(SessionInfo session, string sender, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The actions access maps saved for the message in progress (since MAIL): asked when the message opens (for
+    /// PREPEND) and after the end-of-data restrictions (for DISCARD, REDIRECT, HOLD, FILTER).
+    /// </summary>
+    PolicyMessageActions SavedMessageActions(SessionInfo session);
 }

@@ -32,8 +32,10 @@ public sealed class ClientLimits
     /// <summary>The outcome of a connection: a refusal reply (then disconnect) or null, and the lease to dispose at disconnect.</summary>
     public readonly record struct Admission(SmtpReply? Refusal, IAsyncDisposable Lease);
 
-    public async ValueTask<Admission> AdmitAsync(SessionInfo session, CancellationToken ct)
+    /// <param name="log">Where the warning goes (smtpd's log); defaults to the log given at construction.</param>
+    public async ValueTask<Admission> AdmitAsync(SessionInfo session, CancellationToken ct, Action<string>? log = null)
     {
+        log ??= _log;
         if (await IsExemptAsync(session, ct))
             return new Admission(null, NoLease.Instance);
         var lease = await _limiter.ConnectAsync(session.ServiceName, Key(session), ct);
@@ -41,38 +43,40 @@ public sealed class ClientLimits
         var refusal = new SmtpReply(421, "4.7.0", $"{_s.MyHostname} Error: too many connections from {address}");
         if (_s.SmtpdClientConnectionCountLimit > 0 && lease.Count > _s.SmtpdClientConnectionCountLimit)
         {
-            _log($"warning: Connection concurrency limit exceeded: {lease.Count} from {session.ClientNameAddress} for service {session.ServiceName}");
+            log($"warning: Connection concurrency limit exceeded: {lease.Count} from {session.ClientNameAddress} for service {session.ServiceName}");
             return new Admission(refusal, lease);
         }
         if (_s.SmtpdClientConnectionRateLimit > 0 && lease.Rate > _s.SmtpdClientConnectionRateLimit)
         {
-            _log($"warning: Connection rate limit exceeded: {lease.Rate} from {session.ClientNameAddress} for service {session.ServiceName}");
+            log($"warning: Connection rate limit exceeded: {lease.Rate} from {session.ClientNameAddress} for service {session.ServiceName}");
             return new Admission(refusal, lease);
         }
         return new Admission(null, lease);
     }
 
     /// <summary>At MAIL: "450 4.7.1 Error: too much mail from ADDR" over smtpd_client_message_rate_limit.</summary>
-    public async ValueTask<SmtpReply?> CheckMessageAsync(SessionInfo session, CancellationToken ct)
+    public async ValueTask<SmtpReply?> CheckMessageAsync(SessionInfo session, CancellationToken ct, Action<string>? log = null)
     {
+        log ??= _log;
         if (_s.SmtpdClientMessageRateLimit <= 0 || await IsExemptAsync(session, ct))
             return null;
         var rate = await _limiter.CountEventAsync(session.ServiceName, Key(session), ClientEventKind.Message, ct);
         if (rate <= _s.SmtpdClientMessageRateLimit)
             return null;
-        _log($"warning: Message delivery request rate limit exceeded: {rate} from {session.ClientNameAddress} for service {session.ServiceName}");
+        log($"warning: Message delivery request rate limit exceeded: {rate} from {session.ClientNameAddress} for service {session.ServiceName}");
         return new SmtpReply(450, "4.7.1", $"Error: too much mail from {SessionInfo.FormatAddress(session.ClientAddress)}");
     }
 
     /// <summary>At RCPT: "450 4.7.1 Error: too many recipients from ADDR" over smtpd_client_recipient_rate_limit.</summary>
-    public async ValueTask<SmtpReply?> CheckRecipientAsync(SessionInfo session, CancellationToken ct)
+    public async ValueTask<SmtpReply?> CheckRecipientAsync(SessionInfo session, CancellationToken ct, Action<string>? log = null)
     {
+        log ??= _log;
         if (_s.SmtpdClientRecipientRateLimit <= 0 || await IsExemptAsync(session, ct))
             return null;
         var rate = await _limiter.CountEventAsync(session.ServiceName, Key(session), ClientEventKind.Recipient, ct);
         if (rate <= _s.SmtpdClientRecipientRateLimit)
             return null;
-        _log($"warning: Recipient address rate limit exceeded: {rate} from {session.ClientNameAddress} for service {session.ServiceName}");
+        log($"warning: Recipient address rate limit exceeded: {rate} from {session.ClientNameAddress} for service {session.ServiceName}");
         return new SmtpReply(450, "4.7.1", $"Error: too many recipients from {SessionInfo.FormatAddress(session.ClientAddress)}");
     }
 

@@ -106,6 +106,14 @@ public sealed partial class SmtpdPolicy : ISmtpPolicy
     /// <summary>What access maps asked for the current transaction (HOLD, DISCARD, FILTER, REDIRECT, BCC, PREPEND).</summary>
     public SessionPolicyState MessageActions(SessionInfo session) => _sessions.GetValue(session, _ => new SessionPolicyState());
 
+    public PolicyMessageActions SavedMessageActions(SessionInfo session)
+    {
+        var saved = MessageActions(session);
+        return saved is { Hold: false, Discard: false, Filter: null, Redirect: null, Prepend.Count: 0 }
+            ? PolicyMessageActions.None
+            : new PolicyMessageActions(saved.Hold, saved.Discard, saved.Filter, saved.Redirect, [.. saved.Prepend]);
+    }
+
     /// <summary>permit_mynetworks for a client (also used for smtpd_client_event_limit_exceptions-style decisions).</summary>
     public ValueTask<bool> IsInMyNetworksAsync(SessionInfo session, CancellationToken cancellationToken = default) =>
         _myNetworks.MatchesAsync(session.ClientAddress, session.ClientName, cancellationToken);

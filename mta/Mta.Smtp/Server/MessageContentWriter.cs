@@ -56,6 +56,9 @@ internal sealed class MessageContentWriter : IDisposable
         WriteOwnHeader(text);
     }
 
+    /// <summary>A PREPEND header from an access map: goes above our Received: header, as smtpd writes it.</summary>
+    public void WritePrependedHeader(string headerLine) => WriteOwnHeader(headerLine + "\r\n");
+
     private void WriteOwnHeader(string text)
     {
         var bytes = Encoding.UTF8.GetBytes(text);

@@ -24,7 +24,8 @@ public sealed class SmtpConnectionHandler(IQueueStore store, IMailLog log, TimeP
         var listener = Listener;
         var settings = listener.Settings;
         var remote = connection.RemoteEndPoint as IPEndPoint ?? new IPEndPoint(IPAddress.None, 0);
-        var info = new SessionInfo(remote.Address, remote.Port, connection.LocalEndPoint as IPEndPoint, listener.Name);
+        // The master.cf service name ("smtp"), shared by all addresses of the service: anvil counts and logs by it.
+        var info = new SessionInfo(remote.Address, remote.Port, connection.LocalEndPoint as IPEndPoint, settings.ServiceName);
         var transport = new SmtpTransport(connection.Transport);
         try
         {
@@ -32,7 +33,10 @@ public sealed class SmtpConnectionHandler(IQueueStore store, IMailLog log, TimeP
                 return;
             if (settings.PeernameLookup)
                 await LookupClientNameAsync(info, settings, connection.ConnectionClosed);
-            var session = new SmtpSession(transport, info, settings, listener.Policy, store, log, listener.Credentials, clock, connection.ConnectionClosed);
+            var session = new SmtpSession(transport, info, settings, listener.Policy, store, log, listener.Credentials, clock, connection.ConnectionClosed)
+            {
+                Limits = listener.Limits,
+            };
             await session.RunAsync();
         }
         finally

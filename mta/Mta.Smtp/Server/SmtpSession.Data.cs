@@ -93,6 +93,8 @@ internal sealed partial class SmtpSession
         MessageContentWriter? content = null;
         content = new MessageContentWriter(tx.Writer, _settings,
             addMissing ? () => CleanupHeaders.Missing(content!, _settings, tx.QueueId, tx.StoredSender, tx.Arrival) : null);
+        foreach (var header in _policy.SavedMessageActions(_info).Prepend)
+            content.WritePrependedHeader(header);
         content.WriteReceivedHeader(CleanupHeaders.Received(_info, _settings, tx.QueueId, tx.AcceptedRecipients, tx.Arrival));
         tx.Content = content;
         return true;
@@ -123,13 +125,13 @@ internal sealed partial class SmtpSession
                 await DiscardTransactionAsync();
                 return false;
             }
+            var actions = _policy.SavedMessageActions(_info);
             try
             {
-                var recipients = new List<Recipient>(tx.Recipients);
-                foreach (var extra in await _policy.AddedRecipientsAsync(_info, tx.StoredSender, _aborted))
-                    recipients.Add(new Recipient(extra));
-                var envelope = new Envelope(tx.StoredSender, recipients, tx.Arrival, tx.Ret, tx.EnvId, NameAddr, tx.Smtputf8, tx.Body8Bit);
-                await tx.Writer!.CommitAsync(envelope, _aborted);
+                if (actions.Discard)
+                    await tx.DiscardAsync(); // cleanup's DISCARD: the client hears 250, nothing is kept
+                else
+                    await tx.Writer!.CommitAsync(await FinalEnvelopeAsync(tx, actions), _aborted);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -184,6 +186,29 @@ internal sealed partial class SmtpSession
         await DiscardTransactionAsync();
         await ReplyAsync(reply);
         return false;
+    }
+
+    /// <summary>
+    /// The envelope to commit: the accepted recipients plus cleanup's BCCs, or only the REDIRECT target, which
+    /// replaces every recipient (BCCs included) as qmgr does with a redirect record.
+    /// </summary>
+    private async ValueTask<Envelope> FinalEnvelopeAsync(MailTransaction tx, PolicyMessageActions actions)
+    {
+        List<Recipient> recipients;
+        if (actions.Redirect is { } redirect)
+            recipients = [new Recipient(redirect)];
+        else
+        {
+            recipients = new List<Recipient>(tx.Recipients);
+            foreach (var extra in await _policy.AddedRecipientsAsync(_info, tx.StoredSender, _aborted))
+                recipients.Add(new Recipient(extra));
+        }
+        // The queue has no hold flag at commit nor a per-message content filter yet: say so rather than pretend.
+        if (actions.Hold)
+            Log($"warning: {tx.QueueId}: HOLD action not supported yet; message queued for delivery");
+        if (actions.Filter is { } filter)
+            Log($"warning: {tx.QueueId}: FILTER {filter} action not supported yet; message queued for normal delivery");
+        return new Envelope(tx.StoredSender, recipients, tx.Arrival, tx.Ret, tx.EnvId, NameAddr, tx.Smtputf8, tx.Body8Bit);
     }
 
     private string ComputedMessageId(MailTransaction tx) =>

@@ -19,6 +19,8 @@ internal sealed partial class SmtpSession
             return await FailAsync("503 5.5.1 Error: nested MAIL command");
         if (CommandArguments.Split(args, "FROM:") is not var (token, parameters))
             return await FailAsync("501 5.5.4 Syntax: MAIL FROM:<address>");
+        if (await MessageRateRefusalAsync() is { } tooMuchMail)
+            return await FailAsync(tooMuchMail);
 
         var smtputf8 = _settings.SmtputF8Enable && !_settings.IsKeywordDiscarded("smtputf8")
                        && parameters.Any(p => p.Equals("SMTPUTF8", StringComparison.OrdinalIgnoreCase));
@@ -121,6 +123,8 @@ internal sealed partial class SmtpSession
             return await FailAsync("503 5.5.1 Error: RCPT after BDAT");
         if (CommandArguments.Split(args, "TO:") is not var (token, parameters))
             return await FailAsync("501 5.5.4 Syntax: RCPT TO:<address>");
+        if (await RecipientRateRefusalAsync() is { } tooManyRecipients)
+            return await FailAsync(tooManyRecipients);
         var recipient = CommandArguments.ExtractAddress(token);
         if (string.IsNullOrEmpty(recipient))
             return await FailAsync("501 5.1.3 Bad recipient address syntax");

@@ -92,6 +92,7 @@ internal sealed partial class SmtpSession
             Log($"disconnect from {NameAddr}{FormatStatistics()}");
             SmtpdMetrics.ActiveSessions.Dec();
             _timeout.Dispose();
+            await ReleaseClientAsync();
         }
     }
 
@@ -106,7 +107,9 @@ internal sealed partial class SmtpSession
             }
             await HandshakeAsync();
         }
-        else if (SmtpLineReader.HasPendingInput(_transport, out var early))
+        if (!await AdmitClientAsync())
+            return;
+        if (!_settings.TlsWrapperMode && SmtpLineReader.HasPendingInput(_transport, out var early))
         {
             // The client spoke before the greeting (not checked in wrapper mode: TLS speaks first).
             FlagIllPipelining(early);

@@ -24,10 +24,11 @@ public sealed class TestServer : IAsyncDisposable
     };
 
     public static async Task<TestServer> StartAsync(SmtpdSettings? settings = null, ISmtpPolicy? policy = null,
-        ISaslCredentials? credentials = null, IQueueStore? store = null)
+        ISaslCredentials? credentials = null, IQueueStore? store = null,
+        Mta.Smtp.Policy.ClientLimits? limits = null)
     {
         var server = new TestServer(store);
-        var listener = new SmtpListener("smtp", new IPEndPoint(IPAddress.Loopback, 0), settings ?? Defaults, policy ?? new PermitAllPolicy(), credentials);
+        var listener = new SmtpListener("smtp", new IPEndPoint(IPAddress.Loopback, 0), settings ?? Defaults, policy ?? new PermitAllPolicy(), credentials, limits);
         await server.Host.StartAsync([listener], CancellationToken.None);
         server.Port = server.Host.BoundEndPoints["smtp"].Port;
         return server;

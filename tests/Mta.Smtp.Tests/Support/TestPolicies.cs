@@ -14,6 +14,7 @@ public class PermitAllPolicy : ISmtpPolicy
     public virtual ValueTask<string> RewriteSenderAsync(SessionInfo session, string sender, CancellationToken cancellationToken) => new(sender);
     public virtual ValueTask<IReadOnlyList<string>> RewriteRecipientAsync(SessionInfo session, string recipient, CancellationToken cancellationToken) => new([recipient]);
     public virtual ValueTask<IReadOnlyList<string>> AddedRecipientsAsync(SessionInfo session, string sender, CancellationToken cancellationToken) => new([]);
+    public virtual PolicyMessageActions SavedMessageActions(SessionInfo session) => PolicyMessageActions.None;
 }
 
 /// <summary>Accepts recipients in one local domain only, like reject_unauth_destination for an outside client.</summary>
