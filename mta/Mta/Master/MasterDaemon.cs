@@ -67,7 +67,7 @@ internal sealed class MasterDaemon(string configDirectory, TextWriter err)
         await using var host = new SmtpServerHost(store, log);
         try
         {
-            await host.StartAsync(ServicePlan.SmtpListeners(config), cancellationToken);
+            await host.StartAsync(ServicePlan.SmtpListeners(config, log), cancellationToken);
         }
         catch (IOException e)
         {
@@ -102,7 +102,7 @@ internal sealed class MasterDaemon(string configDirectory, TextWriter err)
             if (check.Fatals.Count > 0)
                 throw new ConfigException(check.Fatals[0]);
             var next = InstanceConfig.Load(configDirectory);
-            await host.ReloadAsync(ServicePlan.SmtpListeners(next), DrainGrace, CancellationToken.None);
+            await host.ReloadAsync(ServicePlan.SmtpListeners(next, log), DrainGrace, CancellationToken.None);
             log.Write(Program, $"reload -- version {next.Parameters.Get(ParameterCatalogue.MailVersion)}, configuration {configDirectory}");
             return next;
         }
