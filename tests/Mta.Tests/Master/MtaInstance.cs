@@ -118,7 +118,28 @@ internal sealed class MtaInstance : IDisposable
             _master.WaitForExit(10_000);
         }
         _master?.Dispose();
+        StopBackgroundMaster();
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
+    }
+
+    /// <summary>A master `postfix start` left running (a failed test): its pid file is in this instance's queue.</summary>
+    private void StopBackgroundMaster()
+    {
+        var pidPath = Path.Combine(QueueDirectory, "pid", "master.pid");
+        if (!File.Exists(pidPath) || !int.TryParse(File.ReadAllText(pidPath).Trim(), out var pid))
+            return;
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            if (process.StartTime < Directory.GetCreationTime(Root))
+                return; // a recycled PID, not the master this instance started
+            process.Kill();
+            process.WaitForExit(10_000);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone.
+        }
     }
 
     private static ProcessStartInfo MtaProcess(IEnumerable<string> args)

@@ -64,6 +64,8 @@ public sealed class RedisRuntimeTests
         Assert.Equal(QueueWriteError, await session.CommandAsync("."));
         // The session stays usable: the failed transaction is gone and the client may try again later.
         Assert.Equal("250 2.0.0 Ok", await session.CommandAsync("RSET"));
+        // A whole new transaction while Redis is still down fails the same way, at the end of DATA.
+        Assert.Equal(QueueWriteError, await session.SendAsync("a@client.example", "x@remote.example", "while down"));
         Assert.Equal("221 2.0.0 Bye", await session.CommandAsync("QUIT"));
 
         await redis.StartAsync();
