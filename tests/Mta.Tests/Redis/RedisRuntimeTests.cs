@@ -86,17 +86,7 @@ public sealed class RedisRuntimeTests
     {
         await using var redis = await RedisServer.StartNewAsync();
         using var mta = RedisInstance(redis);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "mta.dll"), "sendmail", "-C", mta.ConfigDirectory, "-f", "cron@host.example", "admin@remote.example" })
-            start.ArgumentList.Add(arg);
-        using (var process = Process.Start(start)!)
-        {
-            await process.StandardInput.WriteAsync("Subject: cron\n\nfrom sendmail\n");
-            process.StandardInput.Close();
-            var error = await process.StandardError.ReadToEndAsync();
-            Assert.True(process.WaitForExit(20_000));
-            Assert.Equal((0, ""), (process.ExitCode, error));
-        }
+        Assert.Equal((0, ""), await SendmailAsync(mta, "Subject: cron\n\nfrom sendmail\n", "-f", "cron@host.example", "admin@remote.example"));
 
         var queued = Assert.Single(await MtaInstance.QueuedAsync(redis.Settings));
         Assert.Equal("cron@host.example", queued.Envelope.Sender);
@@ -107,6 +97,34 @@ public sealed class RedisRuntimeTests
         Assert.EndsWith("\r\n\r\nfrom sendmail\r\n", body);
         Assert.False(Directory.Exists(Path.Combine(mta.QueueDirectory, "maildrop")) &&
                      Directory.EnumerateFiles(Path.Combine(mta.QueueDirectory, "maildrop")).Any());
+    }
+
+    [Fact]
+    public async Task SendmailWithRedisDownFailsTemporarilyAndQueuesNothing()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        using var mta = RedisInstance(redis);
+        redis.Kill();
+
+        var (status, error) = await SendmailAsync(mta, "Subject: lost?\n\nno\n", "-f", "cron@host.example", "admin@remote.example");
+
+        Assert.Equal(75, status); // EX_TEMPFAIL: the caller keeps the message and tries again
+        Assert.StartsWith("sendmail: fatal: queue file write error: ", error);
+        await redis.StartAsync();
+        Assert.Empty(await MtaInstance.QueuedAsync(redis.Settings));
+    }
+
+    private static async Task<(int Status, string Error)> SendmailAsync(MtaInstance mta, string stdin, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "mta.dll"), "sendmail", "-C", mta.ConfigDirectory }.Concat(args))
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(stdin);
+        process.StandardInput.Close();
+        var error = await process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(20_000));
+        return (process.ExitCode, error);
     }
 
     private static MtaInstance RedisInstance(RedisServer redis) =>
