@@ -82,6 +82,29 @@ public sealed class RedisRuntimeTests
     }
 
     [Fact]
+    public async Task RedisKilledBetweenBdatChunksGives451AtLastChunkAndQueuesNothing()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        using var mta = RedisInstance(redis);
+        mta.Start();
+
+        await using var session = await SmtpDialog.OpenAsync(mta.Port);
+        Assert.Equal("250 2.1.0 Ok", await session.CommandAsync("MAIL FROM:<a@client.example>"));
+        Assert.Equal("250 2.1.5 Ok", await session.CommandAsync("RCPT TO:<x@remote.example>"));
+        const string first = "Subject: chunked\r\n\r\n";
+        await session.WriteAsync($"BDAT {first.Length}\r\n{first}");
+        Assert.StartsWith("250 2.0.0 ", await session.ReadReplyAsync());
+        redis.Kill();
+        const string last = "last chunk\r\n";
+        await session.WriteAsync($"BDAT {last.Length} LAST\r\n{last}");
+        Assert.Equal(QueueWriteError, await session.ReadReplyAsync());
+        Assert.Equal("221 2.0.0 Bye", await session.CommandAsync("QUIT"));
+
+        await redis.StartAsync();
+        Assert.Empty(await MtaInstance.QueuedAsync(redis.Settings));
+    }
+
+    [Fact]
     public async Task SendmailQueuesInRedis()
     {
         await using var redis = await RedisServer.StartNewAsync();
