@@ -82,6 +82,28 @@ public sealed class RedisRuntimeTests
     }
 
     [Fact]
+    public async Task MasterStartedBeforeRedisWaitsForItThenAcceptsMail()
+    {
+        await using var redis = new RedisServer(); // port chosen, not running yet
+        using var mta = RedisInstance(redis);
+        var starting = Task.Run(mta.Start);
+        var waiting = new System.Text.RegularExpressions.Regex(@"postfix/master\[\d+\]: warning: open queue: .*; waiting for it\n");
+        for (var i = 0; i < 100 && !waiting.IsMatch(mta.Maillog); i++)
+            await Task.Delay(100);
+        Assert.True(waiting.IsMatch(mta.Maillog), mta.Maillog);
+        Assert.False(starting.IsCompleted, "smtpd listened before the queue store was available");
+        Assert.False(mta.Master.HasExited, "the master gave up instead of waiting for Redis");
+
+        await redis.StartAsync();
+        await starting.WaitAsync(TimeSpan.FromSeconds(10));
+        await using var session = await SmtpDialog.OpenAsync(mta.Port);
+        var id = SmtpDialog.QueuedId(await session.SendAsync("a@client.example", "x@remote.example", "late redis"));
+
+        Assert.Equal([id], (await MtaInstance.QueuedAsync(redis.Settings)).Select(m => m.Id.Value));
+        Assert.Matches(@"postfix/master\[\d+\]: queue store available\n", mta.Maillog);
+    }
+
+    [Fact]
     public async Task RedisKilledBetweenBdatChunksGives451AtLastChunkAndQueuesNothing()
     {
         await using var redis = await RedisServer.StartNewAsync();
