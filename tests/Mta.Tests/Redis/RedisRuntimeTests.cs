@@ -76,7 +76,9 @@ public sealed class RedisRuntimeTests
         foreach (var message in queued)
             Assert.Contains($"id {message.Id}", await MtaInstance.BodyAsync(redis.Settings, message.Id));
         // Nothing half-written: every message or body key in Redis belongs to a message that got 250.
-        foreach (var key in RedisKeys(redis))
+        var keys = RedisKeys(redis);
+        Assert.All(queued, m => Assert.Contains(keys, k => k.EndsWith(":m:" + m.Id.Value)));
+        foreach (var key in keys)
             Assert.True(!key.Contains(":m:") && !key.Contains(":b:") || queued.Any(m => key.EndsWith(":" + m.Id.Value)), $"stray key {key}");
         Assert.Matches(@"postfix/smtpd\[\d+\]: warning: [0-9A-Za-z]+: queue file write error: ", mta.Maillog);
     }
@@ -101,6 +103,25 @@ public sealed class RedisRuntimeTests
 
         Assert.Equal([id], (await MtaInstance.QueuedAsync(redis.Settings)).Select(m => m.Id.Value));
         Assert.Matches(@"postfix/master\[\d+\]: queue store available\n", mta.Maillog);
+    }
+
+    [Fact]
+    public async Task StopWhileWaitingForRedisExitsCleanly()
+    {
+        await using var redis = new RedisServer(); // never started
+        using var mta = RedisInstance(redis);
+        var starting = Task.Run(mta.Start);
+        for (var i = 0; i < 100 && !mta.Maillog.Contains("; waiting for it\n"); i++)
+            await Task.Delay(100);
+        Assert.Contains("; waiting for it\n", mta.Maillog);
+
+        var (status, _, stopping) = MtaInstance.Run("postfix", "-c", mta.ConfigDirectory, "stop");
+        Assert.Equal(0, status);
+        Assert.Equal("postfix/postfix-script: stopping the Postfix mail system\n", stopping);
+        Assert.True(mta.Master.WaitForExit(10_000));
+        Assert.Equal(0, mta.Master.ExitCode);
+        Assert.Matches(@"postfix/master\[\d+\]: terminating on signal 15\n", mta.Maillog);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => starting); // it never listened
     }
 
     [Fact]
