@@ -21,6 +21,9 @@ internal sealed class MasterDaemon(string configDirectory, TextWriter err)
     /// <summary>How long sessions in progress may run on after a stop or after their listener went away.</summary>
     private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(25);
 
+    /// <summary>How often to try the queue store again while it is unavailable at startup.</summary>
+    private static readonly TimeSpan StoreRetryDelay = TimeSpan.FromSeconds(1);
+
     private enum Request { Reload, Stop }
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -52,17 +55,19 @@ internal sealed class MasterDaemon(string configDirectory, TextWriter err)
         using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; requests.Writer.TryWrite((Request.Stop, 2)); });
         using var stopOnCancel = cancellationToken.Register(() => requests.Writer.TryWrite((Request.Stop, 15)));
 
-        IMailQueue store;
+        IMailQueue? store;
         try
         {
-            store = await QueueStoreFactory.OpenAsync(config.QueueStore(recover: true), cancellationToken);
+            store = await OpenStoreAsync(config, log, requests.Reader, cancellationToken);
         }
-        catch (Exception e) when (e is FormatException or QueueUnavailableException or IOException)
+        catch (Exception e) when (e is FormatException or IOException)
         {
             log.Write(Program, $"fatal: open queue: {e.Message}");
             err.WriteLine($"postfix/master: fatal: open queue: {e.Message}");
             return 1;
         }
+        if (store is null)
+            return 0; // stopped while waiting for the store
         await using var storeLifetime = store;
         await using var host = new SmtpServerHost(store, log);
         try
@@ -91,6 +96,48 @@ internal sealed class MasterDaemon(string configDirectory, TextWriter err)
             config = await ReloadAsync(config, host, log);
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Opens the queue store, waiting while it is unavailable (Redis not up yet, e.g. a pod that started first):
+    /// no listener is open meanwhile, so clients retry and nothing is accepted that could not be kept. Exiting
+    /// instead would put a pod into crash-loop back-off long after Redis came up. Null when stopped while waiting.
+    /// </summary>
+    private static async Task<IMailQueue?> OpenStoreAsync(InstanceConfig config, IMailLog log, ChannelReader<(Request Kind, int Signal)> requests, CancellationToken cancellationToken)
+    {
+        var warned = false;
+        while (true)
+        {
+            try
+            {
+                var store = await QueueStoreFactory.OpenAsync(config.QueueStore(recover: true), cancellationToken);
+                if (warned)
+                    log.Write(Program, "queue store available");
+                return store;
+            }
+            catch (QueueUnavailableException e)
+            {
+                if (!warned)
+                    log.Write(Program, $"warning: open queue: {e.Message.ReplaceLineEndings(" ")}; waiting for it"); // one log line
+                warned = true;
+            }
+            using var delay = new CancellationTokenSource(StoreRetryDelay);
+            try
+            {
+                while (await requests.WaitToReadAsync(delay.Token))
+                {
+                    if (requests.TryRead(out var request) && request.Kind == Request.Stop)
+                    {
+                        log.Write(Program, $"terminating on signal {request.Signal}");
+                        return null;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (delay.IsCancellationRequested)
+            {
+                // Time to try again.
+            }
+        }
     }
 
     private async Task<InstanceConfig> ReloadAsync(InstanceConfig current, SmtpServerHost host, IMailLog log)

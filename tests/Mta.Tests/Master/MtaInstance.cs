@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Mta.Queue;
-using Mta.Queue.File;
 
 namespace Mta.Tests.Master;
 
@@ -76,18 +75,35 @@ internal sealed class MtaInstance : IDisposable
 
     public Process Master => _master ?? throw new InvalidOperationException("not started");
 
-    public async Task<List<QueuedMessage>> QueuedAsync()
+    /// <summary>SIGKILL the master: no drain, no cleanup; what it answered 250 for must already be durable.</summary>
+    public void KillMaster()
     {
-        await using var store = FileQueueStore.Open(new FileQueueStoreOptions(QueueDirectory));
+        Master.Kill();
+        Assert.True(Master.WaitForExit(10_000), "master did not die on SIGKILL");
+        Master.Dispose();
+        _master = null;
+    }
+
+    /// <summary>This instance's file queue, as main.cf's default queue_backend = file sees it.</summary>
+    public QueueStoreSettings FileStore => new(QueueStoreSettings.FileBackend, QueueDirectory, "");
+
+    public Task<List<QueuedMessage>> QueuedAsync() => QueuedAsync(FileStore);
+
+    public Task<string> BodyAsync(QueueId id) => BodyAsync(FileStore, id);
+
+    /// <summary>Every message in the store, whichever backend, opened the way the roles open it.</summary>
+    public static async Task<List<QueuedMessage>> QueuedAsync(QueueStoreSettings settings)
+    {
+        await using var store = await QueueStoreFactory.OpenAsync(settings);
         var result = new List<QueuedMessage>();
         await foreach (var message in store.ListAsync(null, CancellationToken.None))
             result.Add(message);
         return result;
     }
 
-    public async Task<string> BodyAsync(QueueId id)
+    public static async Task<string> BodyAsync(QueueStoreSettings settings, QueueId id)
     {
-        await using var store = FileQueueStore.Open(new FileQueueStoreOptions(QueueDirectory));
+        await using var store = await QueueStoreFactory.OpenAsync(settings);
         await using var body = await store.OpenBodyAsync(id, CancellationToken.None);
         return await new StreamReader(body).ReadToEndAsync();
     }
@@ -102,7 +118,28 @@ internal sealed class MtaInstance : IDisposable
             _master.WaitForExit(10_000);
         }
         _master?.Dispose();
+        StopBackgroundMaster();
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
+    }
+
+    /// <summary>A master `postfix start` left running (a failed test): its pid file is in this instance's queue.</summary>
+    private void StopBackgroundMaster()
+    {
+        var pidPath = Path.Combine(QueueDirectory, "pid", "master.pid");
+        if (!File.Exists(pidPath) || !int.TryParse(File.ReadAllText(pidPath).Trim(), out var pid))
+            return;
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            if (process.StartTime < Directory.GetCreationTime(Root))
+                return; // a recycled PID, not the master this instance started
+            process.Kill();
+            process.WaitForExit(10_000);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone.
+        }
     }
 
     private static ProcessStartInfo MtaProcess(IEnumerable<string> args)
