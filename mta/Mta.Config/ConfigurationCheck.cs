@@ -14,11 +14,11 @@ namespace Mta.Config;
 /// <param name="masterPath">How master.cf is named in messages, when not DIR/master.cf (the operator names each tier's).</param>
 public sealed class ConfigurationCheck(string configDirectory, string? masterPath = null)
 {
-    private static readonly string[] RelayGuard =
-        ["reject_unauth_destination", "defer_unauth_destination", "reject", "defer", "defer_if_permit", "check_relay_domains"];
-
     public List<string> Fatals { get; } = [];
     public List<string> Warnings { get; } = [];
+
+    /// <summary>The configuration as read, once the files parsed (null when they did not); valid only without <see cref="Fatals"/>.</summary>
+    public ConfigurationDirectory? Loaded { get; private set; }
 
     private string MainPath => Path.Combine(configDirectory, "main.cf");
     private string MasterPath => masterPath ?? Path.Combine(configDirectory, "master.cf");
@@ -47,6 +47,7 @@ public sealed class ConfigurationCheck(string configDirectory, string? masterPat
     /// <summary>Checks files already parsed (e.g. rendered in memory).</summary>
     public void Run(ConfigurationDirectory directory)
     {
+        Loaded = directory;
         var (main, master) = (directory.MainCf, directory.MasterCf);
         Warnings.AddRange(main.Warnings);
         Warnings.AddRange(master.Warnings);
@@ -105,42 +106,17 @@ public sealed class ConfigurationCheck(string configDirectory, string? masterPat
         try
         {
             var classes = new HashSet<string>(set.Get(ParameterCatalogue.SmtpdRestrictionClasses), StringComparer.OrdinalIgnoreCase);
-            if (HasRequired(set, set.Get(ParameterCatalogue.SmtpdRecipientRestrictions), classes, 0)
-                || HasRequired(set, set.Get(ParameterCatalogue.SmtpdRelayRestrictions), classes, 0))
+            var fatal = RelayGuard.Check(set.Expand("smtpd_relay_restrictions"), set.Expand("smtpd_recipient_restrictions"),
+                name => classes.Contains(name) ? set.Expand(name) : null, Warnings);
+            if (fatal is null)
                 return;
             var where = service.Overrides.Count > 0 ? $"{MasterPath}, line {service.Line}: service {service.Key}: " : "";
-            Add($"{where}in parameter smtpd_relay_restrictions or smtpd_recipient_restrictions, specify at least one working " +
-                "instance of: reject_unauth_destination, defer_unauth_destination, reject, defer, defer_if_permit or check_relay_domains");
+            Add(where + fatal);
         }
         catch (ConfigException e)
         {
             Report(e);
         }
-    }
-
-    private bool HasRequired(ParameterSet set, IReadOnlyList<string> restrictions, HashSet<string> classes, int depth)
-    {
-        for (var i = 0; i < restrictions.Count; i++)
-        {
-            var r = restrictions[i];
-            if (r.Equals("warn_if_reject", StringComparison.OrdinalIgnoreCase) && i + 1 < restrictions.Count)
-            {
-                i++;
-                continue;
-            }
-            if (r.Equals("permit", StringComparison.OrdinalIgnoreCase))
-            {
-                if (i + 1 < restrictions.Count)
-                    Warnings.Add($"restriction `{restrictions[i + 1]}' after `{r}' is ignored");
-                return false;
-            }
-            if (RelayGuard.Contains(r, StringComparer.OrdinalIgnoreCase))
-                return true;
-            if (depth < 10 && classes.Contains(r)
-                && HasRequired(set, Mta.Config.Lists.ConfigList.Split(set.Expand(r)), classes, depth + 1))
-                return true;
-        }
-        return false;
     }
 
     private void CheckCrossParameterRules(ParameterSet set, MasterCfFile master)
