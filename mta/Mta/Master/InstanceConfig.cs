@@ -11,11 +11,14 @@ namespace Mta.Master;
 public sealed record InstanceConfig(string ConfigDirectory, ParameterSet Parameters, MasterCfFile Master)
 {
     /// <summary>Reads DIR/main.cf and DIR/master.cf; throws <see cref="ConfigException"/> with Postfix's text.</summary>
-    public static InstanceConfig Load(string configDirectory)
+    public static InstanceConfig Load(string configDirectory) =>
+        From(ConfigurationDirectory.Load(configDirectory, ParameterCatalogue.All));
+
+    /// <summary>The instance for files already read (e.g. by <see cref="ConfigurationCheck"/>).</summary>
+    public static InstanceConfig From(ConfigurationDirectory directory)
     {
-        var directory = ConfigurationDirectory.Load(configDirectory, ParameterCatalogue.All);
         var serviceParameters = directory.MasterCf.Services.SelectMany(s => ParameterCatalogue.ServiceParameters(s.Name, s.Command));
-        return new InstanceConfig(configDirectory, directory.Parameters.WithDefaults(serviceParameters), directory.MasterCf);
+        return new InstanceConfig(directory.Path, directory.Parameters.WithDefaults(serviceParameters), directory.MasterCf);
     }
 
     public string QueueDirectory => Parameters.Get(ParameterCatalogue.QueueDirectory);

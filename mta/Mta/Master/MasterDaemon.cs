@@ -28,18 +28,16 @@ internal sealed class MasterDaemon(string configDirectory, TextWriter err)
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var check = new ConfigurationCheck(configDirectory);
-        check.Run();
+        var (checkedConfig, check) = LoadChecked();
         foreach (var warning in check.Warnings)
             err.WriteLine($"postfix/postfix-script: warning: {warning}");
-        if (check.Fatals.Count > 0)
+        if (checkedConfig is not { } config)
         {
             foreach (var fatal in check.Fatals)
                 err.WriteLine($"postfix/postfix-script: fatal: {fatal}");
             return 1;
         }
 
-        var config = InstanceConfig.Load(configDirectory);
         using var pidFile = PidFile.TryAcquire(config.PidFilePath);
         if (pidFile is null)
         {
@@ -144,11 +142,8 @@ internal sealed class MasterDaemon(string configDirectory, TextWriter err)
     {
         try
         {
-            var check = new ConfigurationCheck(configDirectory);
-            check.Run();
-            if (check.Fatals.Count > 0)
-                throw new ConfigException(check.Fatals[0]);
-            var next = InstanceConfig.Load(configDirectory);
+            var (checkedConfig, check) = LoadChecked();
+            var next = checkedConfig ?? throw new ConfigException(check.Fatals[0]);
             await host.ReloadAsync(ServicePlan.SmtpListeners(next, log), DrainGrace, CancellationToken.None);
             log.Write(Program, $"reload -- version {next.Parameters.Get(ParameterCatalogue.MailVersion)}, configuration {configDirectory}");
             return next;
@@ -160,6 +155,14 @@ internal sealed class MasterDaemon(string configDirectory, TextWriter err)
             log.Write(Program, $"warning: reload failed, configuration unchanged: {e.Message}");
             return current;
         }
+    }
+
+    /// <summary>`postfix check` over the files, and the configuration it read when they passed (read once, not twice).</summary>
+    private (InstanceConfig? Config, ConfigurationCheck Check) LoadChecked()
+    {
+        var check = new ConfigurationCheck(configDirectory);
+        check.Run();
+        return (check.Fatals.Count == 0 && check.Loaded is { } directory ? InstanceConfig.From(directory) : null, check);
     }
 
     private static void WarnNotYetRun(InstanceConfig config, IMailLog log)

@@ -1,9 +1,9 @@
 namespace Mta.Master;
 
 /// <summary>
-/// $queue_directory/pid/master.pid, which `postfix status|stop|reload` read. The running master holds it open
-/// and locked, so a second master for the same queue refuses to start (Postfix: "the Postfix mail system is
-/// already running").
+/// $queue_directory/pid/master.pid, which `postfix status|stop|reload` read. A second master for the same queue
+/// finds the first one's live PID in it and refuses to start (Postfix: "the Postfix mail system is already
+/// running"); a stale file (dead PID, or our own PID reused after a container restart) is taken over.
 /// </summary>
 internal sealed class PidFile : IDisposable
 {
