@@ -5,10 +5,10 @@ using Mta.Queue;
 namespace Mta.Smtp.Server;
 
 /// <summary>The header lines smtpd and cleanup write themselves: Received:, and the missing Message-Id:/Date:/From:.</summary>
-internal static class CleanupHeaders
+public static class CleanupHeaders
 {
     /// <summary>smtpd's Received: header (smtpd.c common_pre_message_handling), CRLF-terminated lines.</summary>
-    public static string Received(SessionInfo info, SmtpdSettings settings, QueueId id, IReadOnlyList<string> recipients, DateTimeOffset arrival)
+    internal static string Received(SessionInfo info, SmtpdSettings settings, QueueId id, IReadOnlyList<string> recipients, DateTimeOffset arrival)
     {
         var address = info.ClientAddress.IsIPv4MappedToIPv6 ? info.ClientAddress.MapToIPv4() : info.ClientAddress;
         var rfcAddress = address.AddressFamily == AddressFamily.InterNetworkV6 ? $"IPv6:{address}" : address.ToString();
@@ -30,11 +30,11 @@ internal static class CleanupHeaders
     }
 
     /// <summary>cleanup's missing headers, in its order (Message-Id, Date, From), for local submissions.</summary>
-    public static string Missing(MessageContentWriter content, SmtpdSettings settings, QueueId id, string sender, DateTimeOffset arrival)
+    internal static string Missing(MessageContentWriter content, SmtpdSettings settings, QueueId id, string sender, DateTimeOffset arrival)
     {
         var sb = new System.Text.StringBuilder();
         if (!content.SawMessageId)
-            sb.Append("Message-Id: <").Append(MessageIdValue(settings, id, arrival)).Append(">\r\n");
+            sb.Append("Message-Id: <").Append(MessageIdValue(settings.MyHostname, id, arrival)).Append(">\r\n");
         if (!content.SawDate)
             sb.Append("Date: ").Append(MailDate.Format(arrival)).Append("\r\n");
         if (!content.SawFrom)
@@ -48,6 +48,6 @@ internal static class CleanupHeaders
     }
 
     /// <summary>"YYYYMMDDhhmmss.QUEUEID@myhostname", as cleanup generates it.</summary>
-    public static string MessageIdValue(SmtpdSettings settings, QueueId id, DateTimeOffset arrival) =>
-        string.Create(CultureInfo.InvariantCulture, $"{arrival.UtcDateTime:yyyyMMddHHmmss}.{id.Value}@{settings.MyHostname}");
+    public static string MessageIdValue(string myHostname, QueueId id, DateTimeOffset arrival) =>
+        string.Create(CultureInfo.InvariantCulture, $"{arrival.UtcDateTime:yyyyMMddHHmmss}.{id.Value}@{myHostname}");
 }

@@ -213,7 +213,7 @@ internal sealed partial class SmtpSession
 
     private string ComputedMessageId(MailTransaction tx) =>
         _settings.AlwaysAddMissingHeaders || IsLocalHeaderRewriteClient()
-            ? $"<{CleanupHeaders.MessageIdValue(_settings, tx.QueueId, tx.Arrival)}>"
+            ? $"<{CleanupHeaders.MessageIdValue(_settings.MyHostname, tx.QueueId, tx.Arrival)}>"
             : "<>";
 
     private async ValueTask<bool> BdatAsync(string args)

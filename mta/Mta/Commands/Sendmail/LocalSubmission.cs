@@ -37,7 +37,7 @@ internal static class LocalSubmission
         var received = string.Create(CultureInfo.InvariantCulture,
             $"Received: by {hostname} ({p.Get(ParameterCatalogue.MailName)}, from userid {uid})\r\n\tid {id}; {MailDate.Format(arrival)}\r\n");
         var added = new StringBuilder();
-        var messageId = $"{arrival.UtcDateTime:yyyyMMddHHmmss}.{id}@{hostname}";
+        var messageId = CleanupHeaders.MessageIdValue(hostname, id, arrival);
         if (!message.Has("Message-Id"))
             added.Append("Message-Id: <").Append(messageId).Append(">\r\n");
         if (!message.Has("Date"))
