@@ -1,3 +1,4 @@
+using Mta.Operator.Rendering;
 using System.Text.Json;
 using k8s;
 using k8s.Models;
@@ -114,7 +115,7 @@ public static class ChildKinds
             {
                 var list = await k.CustomObjects.ListNamespacedCustomObjectAsync(group, version, ns, plural, labelSelector: sel, cancellationToken: ct).ConfigureAwait(false);
                 var items = ((JsonElement)list).GetProperty("items");
-                return items.EnumerateArray().Select(i => (IKubernetesObject<V1ObjectMeta>)KubernetesJson.Deserialize<PartialObject>(i.GetRawText())).ToList();
+                return items.EnumerateArray().Select(i => (IKubernetesObject<V1ObjectMeta>)KubernetesJson.Deserialize<GenericResource>(i.GetRawText())).ToList();
             },
             null);
     }
