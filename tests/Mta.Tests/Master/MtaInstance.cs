@@ -37,18 +37,31 @@ internal sealed class MtaInstance : IDisposable
         """.Replace("\n        ", "\n"));
 
     /// <summary>Runs the mta command (the Mta project's build output) with the given arguments.</summary>
-    public static (int Status, string Output, string Error) Run(params string[] args)
+    public static (int Status, string Output, string Error) Run(params string[] args) => Run(null, TimeSpan.FromSeconds(60), args);
+
+    /// <summary>Runs the mta command with <paramref name="stdin"/> as its input; fails the test if it runs past <paramref name="limit"/>.</summary>
+    public static (int Status, string Output, string Error) Run(string? stdin, TimeSpan limit, params string[] args)
     {
         var start = MtaProcess(args);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(60_000))
+        if (stdin is not null)
+            process.StandardInput.Write(stdin);
+        process.StandardInput.Close();
+        if (!process.WaitForExit((int)limit.TotalMilliseconds))
         {
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"mta {string.Join(' ', args)} did not finish");
         }
         return (process.ExitCode, output.Result, error.Result);
+    }
+
+    /// <summary>`mta sendmail -C DIR args...` with the message on standard input.</summary>
+    public (int Status, string Error) Sendmail(string stdin, TimeSpan limit, params string[] args)
+    {
+        var (status, _, error) = Run(stdin, limit, ["sendmail", "-C", ConfigDirectory, .. args]);
+        return (status, error);
     }
 
     public void Start()

@@ -180,18 +180,8 @@ public sealed class RedisRuntimeTests
         Assert.Empty(await MtaInstance.QueuedAsync(redis.Settings));
     }
 
-    private static async Task<(int Status, string Error)> SendmailAsync(MtaInstance mta, string stdin, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "mta.dll"), "sendmail", "-C", mta.ConfigDirectory }.Concat(args))
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        await process.StandardInput.WriteAsync(stdin);
-        process.StandardInput.Close();
-        var error = await process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(20_000));
-        return (process.ExitCode, error);
-    }
+    private static Task<(int Status, string Error)> SendmailAsync(MtaInstance mta, string stdin, params string[] args) =>
+        Task.Run(() => mta.Sendmail(stdin, TimeSpan.FromSeconds(20), args));
 
     private static MtaInstance RedisInstance(RedisServer redis) =>
         // A short store timeout keeps the 451 path quick; the default (5 s) is for production.

@@ -55,23 +55,6 @@ public sealed class SendmailTests
         Assert.Empty(await mta.QueuedAsync());
     }
 
-    private static (int Status, string Error) Sendmail(MtaInstance mta, string stdin, params string[] args)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mta.dll"));
-        foreach (var arg in new[] { "sendmail", "-C", mta.ConfigDirectory }.Concat(args))
-            start.ArgumentList.Add(arg);
-        using var process = System.Diagnostics.Process.Start(start)!;
-        process.StandardInput.Write(stdin);
-        process.StandardInput.Close();
-        var error = process.StandardError.ReadToEnd();
-        Assert.True(process.WaitForExit(30_000));
-        return (process.ExitCode, error);
-    }
+    private static (int Status, string Error) Sendmail(MtaInstance mta, string stdin, params string[] args) =>
+        mta.Sendmail(stdin, TimeSpan.FromSeconds(30), args);
 }
