@@ -59,12 +59,14 @@ internal static class RedisCoordinationScripts
         """;
 
     /// <summary>
-    /// KEYS[1] = a destination's slots. ARGV: slot, lease ms. Pushes the slot's expiry out. A slot that expired
-    /// meanwhile (Redis was away) is added back: its delivery is still running and must count against the limit.
+    /// KEYS[1] = a destination's slots. ARGV: slot, lease ms. Pushes the slot's expiry out while it is still there
+    /// (and only then): a renewal racing with the slot's release must not bring it back. 1 = renewed, 0 = gone (it
+    /// lapsed while Redis was away, or was released).
     /// </summary>
     public const string RenewSlot = Now + """
 
-        redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+        if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+        redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])
         if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
         return 1
         """;

@@ -39,7 +39,7 @@ public sealed class RedisDestinationSlots : IDestinationSlots
         _holder = holder;
     }
 
-    /// <summary>Slots this process holds right now.</summary>
+    /// <summary>Slots this process holds and renews right now.</summary>
     public int HeldCount
     {
         get { lock (_gate) return _held.Count; }
@@ -97,13 +97,20 @@ public sealed class RedisDestinationSlots : IDestinationSlots
             }
             try
             {
-                await Task.WhenAll(slots.Select(s => RedisCalls.RunAsync(
+                var renewed = await Task.WhenAll(slots.Select(s => RedisCalls.RunAsync(
                     () => _database.ScriptEvaluateAsync(RedisCoordinationScripts.RenewSlot, [s.Key], [s.Name, LeaseMilliseconds]),
                     "destination slot renewal", CancellationToken.None))).ConfigureAwait(false);
+                // A slot that lapsed (Redis was away longer than a lease) is not taken back over the limit: its
+                // delivery finishes uncounted, as a peer may have been given the slot meanwhile.
+                lock (_gate)
+                {
+                    for (int i = 0; i < slots.Length; i++)
+                        if ((long)renewed[i] == 0) _held.Remove(slots[i]);
+                }
             }
             catch (QueueUnavailableException)
             {
-                // Redis is away: the slots may lapse (and are added back by the next renewal that gets through).
+                // Redis is away: try again next period; slots lapse only after a whole lease without renewal.
             }
         }
     }

@@ -30,7 +30,7 @@ internal sealed class ShardLeaseReplicas : IAsyncDisposable
     {
         var store = await RedisQueueStore.OpenAsync(new RedisQueueStoreOptions(_url)
         {
-            Shards = Shards, KeyPrefix = _prefix, OperationTimeout = TimeSpan.FromMilliseconds(500),
+            Shards = Shards, KeyPrefix = _prefix, OperationTimeout = TimeSpan.FromSeconds(3),
         });
         string holder = RedisShardLeases.NewHolderName();
         var leases = new RedisShardLeases(store, holder, Lease, Heartbeat);
