@@ -26,7 +26,7 @@ public sealed class RedisDestinationSlots : IDestinationSlots
     private long _slotCounter;
 
     /// <param name="store">The shared queue (its connection and key prefix are used).</param>
-    /// <param name="holder">This process's name, unique across the fleet (e.g. <see cref="RedisShardLeases.NewHolderName"/>).</param>
+    /// <param name="holder">This process's name, unique across the fleet (e.g. <see cref="QueueCoordination.NewHolderName"/>).</param>
     /// <param name="leaseDuration">How long a slot outlives its holder's last heartbeat.</param>
     public RedisDestinationSlots(RedisQueueStore store, string holder, TimeSpan? leaseDuration = null)
     {

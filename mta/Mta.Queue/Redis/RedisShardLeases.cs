@@ -32,7 +32,7 @@ public sealed class RedisShardLeases : IShardLeases
     private Task? _loop;
 
     /// <param name="store">The queue whose shards are shared (its connection and key prefix are used).</param>
-    /// <param name="holder">This replica's name, unique across the fleet (e.g. <see cref="NewHolderName"/>).</param>
+    /// <param name="holder">This replica's name, unique across the fleet (e.g. <see cref="QueueCoordination.NewHolderName"/>).</param>
     /// <param name="leaseDuration">How long a shard lease lives without renewal; a dead replica's shards wait this long.</param>
     /// <param name="heartbeat">How often leases are renewed and rebalanced; well under <paramref name="leaseDuration"/>.</param>
     public RedisShardLeases(RedisQueueStore store, string holder, TimeSpan? leaseDuration = null, TimeSpan? heartbeat = null)
@@ -50,10 +50,6 @@ public sealed class RedisShardLeases : IShardLeases
         _leaseKeys = Enumerable.Range(0, store.ShardCount).Select(s => (RedisKey)$"{store.KeyPrefix}:{{q{s}}}:qmgr-lease").ToArray();
         _preference = PreferenceOrder(holder, store.ShardCount);
     }
-
-    /// <summary>A holder name unique across pods and processes: host:pid:random.</summary>
-    public static string NewHolderName() =>
-        $"{Environment.MachineName}:{Environment.ProcessId}:{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4))}";
 
     public IReadOnlyList<int> Owned =>
         Environment.TickCount64 < Volatile.Read(ref _validUntil) ? Volatile.Read(ref _held) : [];

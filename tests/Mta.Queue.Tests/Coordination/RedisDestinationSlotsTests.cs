@@ -1,3 +1,4 @@
+using Mta.Queue.Coordination;
 using Mta.Queue.Redis;
 using StackExchange.Redis;
 
@@ -24,7 +25,7 @@ public sealed class RedisDestinationSlotsTests(RedisServerFixture redis) : IClas
             KeyPrefix = _prefix, Shards = 4, OperationTimeout = TimeSpan.FromSeconds(3),
         });
         _stores.Add(store);
-        return (store, new RedisDestinationSlots(store, RedisShardLeases.NewHolderName(), lease));
+        return (store, new RedisDestinationSlots(store, QueueCoordination.NewHolderName(), lease));
     }
 
     private async Task<long> SlotsInRedisAsync(string destination)

@@ -1,3 +1,4 @@
+using Mta.Queue.Coordination;
 using Mta.Queue.Redis;
 
 namespace Mta.Queue.Tests.Coordination;
@@ -32,7 +33,7 @@ internal sealed class ShardLeaseReplicas : IAsyncDisposable
         {
             Shards = Shards, KeyPrefix = _prefix, OperationTimeout = TimeSpan.FromSeconds(3),
         });
-        string holder = RedisShardLeases.NewHolderName();
+        string holder = QueueCoordination.NewHolderName();
         var leases = new RedisShardLeases(store, holder, Lease, Heartbeat);
         _replicas.Add((store, leases, holder));
         await leases.StartAsync(default);
