@@ -50,10 +50,12 @@ public sealed class RedisDestinationSlots : IDestinationSlots
     {
         ArgumentException.ThrowIfNullOrEmpty(destination);
         if (limit <= 0) return Unlimited.Instance;
+        cancellationToken.ThrowIfCancellationRequested();
         var slot = new RedisDestinationSlot(this, SlotsKey(destination), $"{_holder}:{Interlocked.Increment(ref _slotCounter)}");
         var acquired = await RedisCalls.RunAsync(
             () => _database.ScriptEvaluateAsync(RedisCoordinationScripts.AcquireSlot, [slot.Key], [slot.Name, limit, LeaseMilliseconds]),
-            "destination slot", cancellationToken).ConfigureAwait(false);
+            // Not cancelled half-way: a slot taken in Redis after we stopped waiting would sit there unused for a lease.
+            "destination slot", CancellationToken.None).ConfigureAwait(false);
         if ((long)acquired != 1) return null;
         lock (_gate)
         {

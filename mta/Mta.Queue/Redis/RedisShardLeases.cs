@@ -30,6 +30,7 @@ public sealed class RedisShardLeases : IShardLeases
     private int[] _held = [];
     private long _validUntil; // Environment.TickCount64 after which _held may already belong to others
     private Task? _loop;
+    private int _disposed;
 
     /// <param name="store">The queue whose shards are shared (its connection and key prefix are used).</param>
     /// <param name="holder">This replica's name, unique across the fleet (e.g. <see cref="QueueCoordination.NewHolderName"/>).</param>
@@ -155,7 +156,7 @@ public sealed class RedisShardLeases : IShardLeases
     /// <summary>Stops the heartbeat and hands every shard back at once, so peers need not wait for the leases to run out.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_stop.IsCancellationRequested) return;
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is not null) await _loop.ConfigureAwait(false);
         var held = Volatile.Read(ref _held);

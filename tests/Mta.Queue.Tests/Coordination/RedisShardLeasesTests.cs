@@ -83,6 +83,21 @@ public sealed class RedisShardLeasesTests(RedisServerFixture redis) : IClassFixt
     }
 
     [Fact]
+    public async Task ThreeReplicasStartingTogetherSplitFairlyAndTwoTakeOverFromAKilledOne()
+    {
+        string prefix = "t" + Guid.NewGuid().ToString("N")[..8];
+        await using var replicas = new ShardLeaseReplicas(redis.Server.Url, prefix);
+        await Task.WhenAll(replicas.StartAsync(), replicas.StartAsync(), replicas.StartAsync());
+        await Eventually.HoldsAsync(() => replicas.SplitAmong([0, 1, 2], 4, 6), Settle, "three replicas share 16 shards, at most 6 each");
+        await AssertRedisAgreesAsync(redis.Server.Url, prefix, replicas, 3);
+        await replicas.KillAsync(2);
+        var bound = ShardLeaseReplicas.Lease + ShardLeaseReplicas.Heartbeat * 3;
+        var took = await Eventually.HoldsAsync(() => replicas.SplitAmong([0, 1], 8, 8), bound + TimeSpan.FromSeconds(1), "two survivors at 8 + 8");
+        Assert.True(took <= bound, $"take-over took {took}, bound {bound}");
+        await AssertRedisAgreesAsync(redis.Server.Url, prefix, replicas, 2);
+    }
+
+    [Fact]
     public async Task LeasesRecoverAfterRedisRestart()
     {
         await using var server = await RedisServer.StartAsync();
