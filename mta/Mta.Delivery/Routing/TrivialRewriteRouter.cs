@@ -6,7 +6,7 @@ namespace Mta.Delivery.Routing;
 
 /// <summary>
 /// trivial-rewrite(8)'s resolve service as the queue manager calls it (resolve.c, transport.c, and qmgr's handling of
-/// the reply). A recipient is brought to canonical form (rewrite "local" context: @$myorigin, site!user, user%domain),
+/// the reply). A recipient is brought to canonical form first (<see cref="CanonicalAddress"/>, cleanup's job),
 /// classified by <see cref="AddressResolver"/> (local, virtual alias, virtual mailbox, relay, default), given its
 /// class's transport and nexthop (relayhost for relay/default, a "transport:nexthop" main.cf value winning over both),
 /// then transport_maps and relocated_maps may override that. Resolver failures come back as the retry service
@@ -20,7 +20,7 @@ public sealed class TrivialRewriteRouter : IRecipientRouter
 
     private readonly RoutingSettings _s;
     private readonly AddressResolver _resolver;
-    private readonly AddressRewriter _canonical;
+    private readonly CanonicalAddress _canonical;
     private readonly TransportTable _transports;
     private readonly IReadOnlyList<ILookupTable> _relocated;
     private readonly MailAddressFinder _finder;
@@ -38,12 +38,7 @@ public sealed class TrivialRewriteRouter : IRecipientRouter
         _resolver = new AddressResolver(resolverSettings);
         _finder = new MailAddressFinder(settings.RecipientDelimiter, settings.MyOrigin,
             (domain, ct) => _resolver.IsLocalAsync(domain, ct));
-        _canonical = new AddressRewriter(new AddressRewriterSettings
-        {
-            MyOrigin = resolverSettings.MyOrigin,
-            SwapBangpath = settings.Resolver.SwapBangpath,
-            AllowPercentHack = settings.Resolver.AllowPercentHack,
-        }, _finder);
+        _canonical = new CanonicalAddress(settings);
         try
         {
             _transports = new TransportTable(settings.TransportMaps.Select(r => tables.Open(r)).ToArray(), _finder,
@@ -69,7 +64,7 @@ public sealed class TrivialRewriteRouter : IRecipientRouter
 
     public async ValueTask<Route> RouteAsync(string recipient, CancellationToken cancellationToken)
     {
-        var canonical = Canonicalize(recipient);
+        var canonical = _canonical.Rewrite(recipient);
         ResolvedAddress resolved;
         try
         {
@@ -165,27 +160,6 @@ public sealed class TrivialRewriteRouter : IRecipientRouter
         _log($"warning: {e.Message}");
         _log($"warning: {parameter} lookup failure");
         return new Route(TransportChoice.Retry, ResolverFailure, address);
-    }
-
-    /// <summary>
-    /// rewrite_clnt's "local" context, as cleanup applies it: source route stripped, site!user and user%domain
-    /// promoted, @$myorigin appended (append_at_myorigin), ".$mydomain" appended to a dotless domain
-    /// (append_dot_mydomain), a single trailing dot removed.
-    /// </summary>
-    private string Canonicalize(string address)
-    {
-        var canonical = _canonical.CanonicalForm(address);
-        if (!_s.AppendDotMydomain || _s.MyDomain.Length == 0)
-            return canonical;
-        var at = canonical.LastIndexOf('@');
-        if (at < 0 || at == canonical.Length - 1)
-            return canonical;
-        var domain = canonical.AsSpan(at + 1);
-        // "user@host." keeps its dot-less host: rewrite_tree looks for '.' before stripping the trailing one.
-        var hadTrailingDot = address.Length > 0 && address[^1] == '.' && address.LastIndexOf('@') >= 0;
-        if (domain.Contains('.') || domain[0] == '[' || hadTrailingDot)
-            return canonical;
-        return canonical + "." + _s.MyDomain;
     }
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
