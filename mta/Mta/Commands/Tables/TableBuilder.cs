@@ -1,0 +1,85 @@
+using Mta.Commands.Queue;
+using Mta.Config.Tables;
+
+namespace Mta.Commands.Tables;
+
+/// <summary>
+/// Builds one indexed table from its source file (or, with -i, adds standard input to it), as postmap(1) and
+/// postalias(1) do: keys folded to lower case unless -f, duplicates warned about (first wins), replaced (-r) or
+/// ignored (-w), postalias's "@" entry added last. The file is our indexed format (<see cref="IndexedTableFile"/>),
+/// written atomically, so a running daemon sees the old table or the new one.
+/// </summary>
+internal static class TableBuilder
+{
+    public static void Build(TableReference table, TableFlavour flavour, PostmapOptions options, TextReader? incrementalInput, Action<string> warn)
+    {
+        table.EnsureBuildable();
+        var indexed = table.IndexedPath;
+        List<SourceLine> lines;
+        string sourceName;
+        if (incrementalInput is null)
+        {
+            try
+            {
+                using var reader = new StreamReader(table.Name);
+                lines = TableSource.Read(reader, table.Name, flavour.AliasSyntax, warn);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new FatalError($"open {table.Name}: {IoErrorText.Describe(e)}");
+            }
+            sourceName = table.Name;
+        }
+        else
+        {
+            lines = TableSource.Read(incrementalInput, "stdin", flavour.AliasSyntax, warn);
+            sourceName = "stdin";
+        }
+
+        var entries = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (incrementalInput is not null && File.Exists(indexed))
+            foreach (var existing in ReadExisting(indexed))
+                entries[existing.Key] = existing.Value;
+        var policy = incrementalInput is null ? options.Duplicates : PostmapOptions.DuplicatePolicy.Replace;
+        foreach (var line in lines)
+        {
+            var key = options.FoldCase ? line.Key.ToLowerInvariant() : line.Key;
+            if (entries.ContainsKey(key))
+            {
+                if (policy == PostmapOptions.DuplicatePolicy.Warn)
+                    warn($"{(incrementalInput is null ? indexed : sourceName)}: duplicate entry: \"{key}\"");
+                if (policy != PostmapOptions.DuplicatePolicy.Replace)
+                    continue;
+            }
+            entries[key] = line.Value;
+        }
+        if (flavour.AliasSyntax)
+            entries["@"] = "@"; // Sendmail's "the alias database is complete" mark, as postalias writes it
+
+        try
+        {
+            IndexedTableFile.Write(indexed, entries.Select(e => new TableEntry(e.Key, e.Value)), options.FoldCase);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FatalError($"open database {indexed}: {IoErrorText.Describe(e)}");
+        }
+    }
+
+    /// <summary>The entries of an indexed file we built; fatal for a file in another format (e.g. a real Berkeley DB).</summary>
+    public static IReadOnlyList<TableEntry> ReadExisting(string indexedPath)
+    {
+        try
+        {
+            return IndexedTableFile.Read(indexedPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FatalError($"open database {indexedPath}: {IoErrorText.Describe(e)}");
+        }
+        catch (InvalidDataException e)
+        {
+            throw new FatalError(e.Message);
+        }
+    }
+}
