@@ -15,43 +15,25 @@ internal static class TableBuilder
     {
         table.EnsureBuildable();
         var indexed = table.IndexedPath;
-        List<SourceLine> lines;
-        string sourceName;
-        if (incrementalInput is null)
+        var entries = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (incrementalInput is not null)
+        {
+            if (File.Exists(indexed))
+                foreach (var existing in ReadExisting(indexed))
+                    entries[existing.Key] = existing.Value;
+            Add(TableSource.Read(incrementalInput, "stdin", flavour.AliasSyntax, warn), PostmapOptions.DuplicatePolicy.Replace);
+        }
+        else
         {
             try
             {
                 using var reader = new StreamReader(table.Name);
-                lines = TableSource.Read(reader, table.Name, flavour.AliasSyntax, warn);
+                Add(TableSource.Read(reader, table.Name, flavour.AliasSyntax, warn), options.Duplicates);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw new FatalError($"open {table.Name}: {IoErrorText.Describe(e)}");
             }
-            sourceName = table.Name;
-        }
-        else
-        {
-            lines = TableSource.Read(incrementalInput, "stdin", flavour.AliasSyntax, warn);
-            sourceName = "stdin";
-        }
-
-        var entries = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (incrementalInput is not null && File.Exists(indexed))
-            foreach (var existing in ReadExisting(indexed))
-                entries[existing.Key] = existing.Value;
-        var policy = incrementalInput is null ? options.Duplicates : PostmapOptions.DuplicatePolicy.Replace;
-        foreach (var line in lines)
-        {
-            var key = options.FoldCase ? line.Key.ToLowerInvariant() : line.Key;
-            if (entries.ContainsKey(key))
-            {
-                if (policy == PostmapOptions.DuplicatePolicy.Warn)
-                    warn($"{(incrementalInput is null ? indexed : sourceName)}: duplicate entry: \"{key}\"");
-                if (policy != PostmapOptions.DuplicatePolicy.Replace)
-                    continue;
-            }
-            entries[key] = line.Value;
         }
         if (flavour.AliasSyntax)
             entries["@"] = "@"; // Sendmail's "the alias database is complete" mark, as postalias writes it
@@ -63,6 +45,22 @@ internal static class TableBuilder
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new FatalError($"open database {indexed}: {IoErrorText.Describe(e)}");
+        }
+
+        void Add(IEnumerable<SourceLine> lines, PostmapOptions.DuplicatePolicy policy)
+        {
+            foreach (var line in lines)
+            {
+                var key = options.FoldCase ? line.Key.ToLowerInvariant() : line.Key;
+                if (entries.ContainsKey(key))
+                {
+                    if (policy == PostmapOptions.DuplicatePolicy.Warn)
+                        warn($"{indexed}: duplicate entry: \"{key}\"");
+                    if (policy != PostmapOptions.DuplicatePolicy.Replace)
+                        continue;
+                }
+                entries[key] = line.Value;
+            }
         }
     }
 

@@ -10,16 +10,15 @@ namespace Mta.Commands.Tables;
 /// </summary>
 internal static class TableSource
 {
-    public static List<SourceLine> Read(TextReader reader, string sourceName, bool aliasSyntax, Action<string> warn)
+    /// <summary>Lazily, so that the caller's duplicate warnings interleave with these in file order, as Postfix's do.</summary>
+    public static IEnumerable<SourceLine> Read(TextReader reader, string sourceName, bool aliasSyntax, Action<string> warn)
     {
-        var lines = new List<SourceLine>();
         foreach (var line in LogicalLineReader.Read(reader, n => warn($"{sourceName}, line {n}: logical line must not start with whitespace")))
         {
             var pair = aliasSyntax ? AliasPair(line.Text, sourceName, line.LineNumber, warn) : PostmapPair(line.Text, sourceName, line.LineNumber, warn);
             if (pair is { } p)
-                lines.Add(p);
+                yield return p;
         }
-        return lines;
     }
 
     // postmap: split at the first white space; both halves trimmed; neither may be empty.
