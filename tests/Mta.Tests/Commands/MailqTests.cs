@@ -21,6 +21,10 @@ public sealed class MailqTests
         using var mta = new MtaInstance();
         var (status, output, error) = Run("mailq", "-C", mta.ConfigDirectory);
         Assert.Equal((0, "Mail queue is empty\n", ""), (status, output, error));
+
+        // Started as a link named mailq (or postqueue), as /usr/bin/mailq is.
+        Assert.Equal(new CommandResult("Mail queue is empty\n", "", 0), ProcessRunner.Invoke("/usr/bin/mailq", "-C", mta.ConfigDirectory));
+        Assert.Equal(new CommandResult("Mail queue is empty\n", "", 0), ProcessRunner.Invoke("/usr/sbin/postqueue", "-c", mta.ConfigDirectory, "-p"));
     }
 
     [Fact]
@@ -96,6 +100,7 @@ public sealed class MailqTests
     [Fact]
     public async Task FlushMakesDeferredMailReadyAndFlushOneTouchesOnlyThatMessage()
     {
+        // sendmail -qIid is postqueue -i id; sendmail -q is postqueue -f.
         using var mta = new MtaInstance();
         await using var seeder = new QueueSeeder(mta.FileStore);
         var arrival = DateTimeOffset.UtcNow.AddMinutes(-30);
@@ -103,7 +108,7 @@ public sealed class MailqTests
             [RecipientOutcome.Delivered("2.0.0", "250 ok"), RecipientOutcome.Deferred("4.4.1", Refused)], arrival);
         var second = await seeder.DeferredAsync("a@client.example", ["x@other.example"], [RecipientOutcome.Deferred("4.4.1", Refused)], arrival);
 
-        Assert.Equal((0, "", ""), Run("postqueue", "-c", mta.ConfigDirectory, "-i", first.Value));
+        Assert.Equal((0, "", ""), Run("sendmail", "-C", mta.ConfigDirectory, $"-qI{first}"));
         var one = await seeder.GetAsync(first);
         Assert.Equal(QueueName.Incoming, one!.Queue);
         Assert.Null(one.NotBefore);
@@ -128,6 +133,10 @@ public sealed class MailqTests
 
         Assert.Equal(QueueName.Incoming, (await seeder.GetAsync(forSite))!.Queue);
         Assert.Equal(QueueName.Deferred, (await seeder.GetAsync(other))!.Queue);
+
+        // sendmail -qRsite is postqueue -s site.
+        Assert.Equal((0, "", ""), Run("sendmail", "-C", mta.ConfigDirectory, "-qRother.example"));
+        Assert.Equal(QueueName.Incoming, (await seeder.GetAsync(other))!.Queue);
     }
 
     [Theory]

@@ -42,6 +42,26 @@ public sealed class QshapeTests
             output);
     }
 
+    [Fact]
+    public async Task ParentDomainsWithEnoughSubdomainsGetTheirOwnRow()
+    {
+        using var mta = new MtaInstance();
+        await using (var seeder = new QueueSeeder(mta.FileStore))
+            await seeder.IncomingAsync("a@client.example", ["x@a.example.com", "x@b.example.com", "x@c.example.com", "x@d.example.com", "x@e.example.com"],
+                DateTimeOffset.UtcNow.AddMinutes(-1));
+
+        var (status, output, _) = MtaInstance.Run(null, TimeSpan.FromSeconds(30), "qshape", "-p", "-c", mta.ConfigDirectory);
+
+        Assert.Equal(0, status);
+        var row = "  5  5  0  0  0  0   0   0   0    0     0\n";
+        var one = "  1  1  0  0  0  0   0   0   0    0     0\n";
+        Assert.Equal(Heads + "                                  TOTAL" + row + "                           .example.com" + row
+            + string.Concat("abcde".Select(c => $"                          {c}.example.com{one}")), output);
+
+        // Fewer subdomains than -m asks for: no parent row.
+        Assert.DoesNotContain(" .example.com ", MtaInstance.Run(null, TimeSpan.FromSeconds(30), "qshape", "-p", "-m", "6", "-c", mta.ConfigDirectory).Output);
+    }
+
     // Ages: 1 minute (bucket "5"), 7 minutes ("10"), 30 minutes ("40") and three days ("1280+"); the delivered
     // recipient of the deferred message is not counted.
     private static async Task SeedAsync(MtaInstance mta)
