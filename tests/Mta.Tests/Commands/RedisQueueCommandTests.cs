@@ -37,6 +37,24 @@ public sealed class RedisQueueCommandTests
     }
 
     [Fact]
+    public async Task PostaliasLoadsARedisTableThatLookupsSee()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        using var mta = new MtaInstance($"queue_backend = redis\nredis_url = {redis.Url}?timeout=2000");
+        var source = Path.Combine(mta.Root, "aliases");
+        File.WriteAllText(source, "postmaster: root\nRoot: admin@example.com,  ops@example.com\nroot: duplicate\n");
+
+        var build = MtaInstance.Run("postalias", "-c", mta.ConfigDirectory, "redis:" + source);
+        Assert.Equal((0, "", $"postalias: warning: redis:{source}: duplicate entry: \"root\"\n"), build);
+        Assert.False(File.Exists(source + ".db"));
+
+        Assert.Equal((0, "admin@example.com, ops@example.com\n", ""), MtaInstance.Run("postalias", "-c", mta.ConfigDirectory, "-q", "ROOT", "redis:" + source));
+        Assert.Equal((1, "", ""), MtaInstance.Run("postalias", "-c", mta.ConfigDirectory, "-q", "nobody", "redis:" + source));
+        Assert.Equal((0, "postmaster:\troot\n@:\t@\n", ""),
+            MtaInstance.Run("postmaster\n@\n", TimeSpan.FromSeconds(30), "postalias", "-c", mta.ConfigDirectory, "-q", "-", "redis:" + source));
+    }
+
+    [Fact]
     public async Task UnreachableRedisIsReportedAsPostfixDoesWhenTheMailSystemIsDown()
     {
         RedisServer stopped;

@@ -1,7 +1,10 @@
 using Mta.Commands.Queue;
 using Mta.Config;
 using Mta.Config.MainCf;
+using Mta.Config.MasterCf;
 using Mta.Config.Tables;
+using Mta.Master;
+using Mta.Queue.Redis;
 
 namespace Mta.Commands.Tables;
 
@@ -23,10 +26,13 @@ internal static class PostmapCommand
         try
         {
             var options = PostmapOptions.Parse(args, flavour);
-            var parameters = LoadMainCf(ConfigDirectory.Resolve(options.ConfigDirectory));
+            var configDirectory = ConfigDirectory.Resolve(options.ConfigDirectory);
+            var parameters = LoadMainCf(configDirectory);
             var defaultType = parameters.Get(ParameterCatalogue.DefaultDatabaseType);
             var tables = options.Tables.Select(t => TableReference.Parse(t, defaultType)).ToList();
             void Warn(string text) => err.WriteLine($"{flavour.Program}: warning: {text}");
+            var redisUrl = tables.Any(t => t.IsRedis) ? RedisUrl(configDirectory, parameters) : null;
+            using var redisTables = redisUrl is null ? null : new RedisRegistration(redisUrl);
 
             if (options.Query is { } key)
                 return key == "-" ? QueryStream(flavour, tables, options, input, output, Warn) : QueryOne(flavour, tables, options, key, output, Warn);
@@ -35,7 +41,7 @@ internal static class PostmapCommand
             if (options.DeleteKey is { } deleteKey)
                 return Delete(tables, options, deleteKey == "-" ? ReadLines(input) : [deleteKey]) ? 0 : 1;
             foreach (var table in tables)
-                TableBuilder.Build(table, flavour, options, options.Incremental ? input : null, Warn);
+                TableBuilder.Build(table, flavour, options, options.Incremental ? input : null, Warn, redisUrl);
             return 0;
         }
         catch (FatalError e)
@@ -57,6 +63,22 @@ internal static class PostmapCommand
         {
             throw new FatalError(e.Message);
         }
+    }
+
+    /// <summary>redis_url as the roles read it (with MTA_REDIS_PASSWORD added in a pod); fatal when main.cf has none.</summary>
+    private static string RedisUrl(string configDirectory, ParameterSet parameters)
+    {
+        var instance = new InstanceConfig(configDirectory, parameters, MasterCfFile.Parse("", Path.Combine(configDirectory, "master.cf")));
+        var url = instance.QueueStore(recover: false).RedisUrl;
+        return url.Length > 0 ? url : throw new FatalError("redis: tables need redis_url in main.cf");
+    }
+
+    /// <summary>Makes redis: tables openable through the shared factory for this command, and closes their connection after.</summary>
+    private sealed class RedisRegistration(string redisUrl) : IDisposable
+    {
+        private readonly IAsyncDisposable _connection = RedisTables.Register(LookupTableFactory.Shared, redisUrl);
+
+        public void Dispose() => _connection.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     private static ILookupTable Open(TableFlavour flavour, TableReference table, PostmapOptions options, Action<string> warn)
@@ -162,6 +184,8 @@ internal static class PostmapCommand
         var found = false;
         foreach (var table in tables)
         {
+            if (table.IsRedis)
+                throw new FatalError($"table {table}: delete is not supported; rebuild the table from its source");
             table.EnsureBuildable();
             table.EnsureOpenable();
             var entries = TableBuilder.ReadExisting(table.IndexedPath).ToList();

@@ -1,5 +1,7 @@
 using Mta.Commands.Queue;
 using Mta.Config.Tables;
+using Mta.Queue;
+using Mta.Queue.Redis;
 
 namespace Mta.Commands.Tables;
 
@@ -7,15 +9,19 @@ namespace Mta.Commands.Tables;
 /// Builds one indexed table from its source file (or, with -i, adds standard input to it), as postmap(1) and
 /// postalias(1) do: keys folded to lower case unless -f, duplicates warned about (first wins), replaced (-r) or
 /// ignored (-w), postalias's "@" entry added last. The file is our indexed format (<see cref="IndexedTableFile"/>),
-/// written atomically, so a running daemon sees the old table or the new one.
+/// written atomically, so a running daemon sees the old table or the new one. A redis: table is loaded into Redis
+/// in one step instead (<see cref="RedisTables.LoadAsync"/>), where every pod sees it at once.
 /// </summary>
 internal static class TableBuilder
 {
-    public static void Build(TableReference table, TableFlavour flavour, PostmapOptions options, TextReader? incrementalInput, Action<string> warn)
+    public static void Build(TableReference table, TableFlavour flavour, PostmapOptions options, TextReader? incrementalInput, Action<string> warn,
+        string? redisUrl = null)
     {
         table.EnsureBuildable();
         var indexed = table.IndexedPath;
         var entries = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (table.IsRedis && incrementalInput is not null)
+            throw new FatalError($"{table}: incremental updates (-i) are not supported; rebuild the table from its source");
         if (incrementalInput is not null)
         {
             if (File.Exists(indexed))
@@ -38,6 +44,11 @@ internal static class TableBuilder
         if (flavour.AliasSyntax)
             entries["@"] = "@"; // Sendmail's "the alias database is complete" mark, as postalias writes it
 
+        if (table.IsRedis)
+        {
+            LoadIntoRedis(table, redisUrl, entries);
+            return;
+        }
         try
         {
             IndexedTableFile.Write(indexed, entries.Select(e => new TableEntry(e.Key, e.Value)), options.FoldCase);
@@ -55,12 +66,26 @@ internal static class TableBuilder
                 if (entries.ContainsKey(key))
                 {
                     if (policy == PostmapOptions.DuplicatePolicy.Warn)
-                        warn($"{indexed}: duplicate entry: \"{key}\"");
+                        warn($"{(table.IsRedis ? table.ToString() : indexed)}: duplicate entry: \"{key}\"");
                     if (policy != PostmapOptions.DuplicatePolicy.Replace)
                         continue;
                 }
                 entries[key] = line.Value;
             }
+        }
+    }
+
+    private static void LoadIntoRedis(TableReference table, string? redisUrl, Dictionary<string, string> entries)
+    {
+        if (string.IsNullOrEmpty(redisUrl))
+            throw new FatalError($"open database {table}: redis: tables need redis_url in main.cf");
+        try
+        {
+            RedisTables.LoadAsync(redisUrl, table.Name, entries.Select(e => (e.Key, e.Value))).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is QueueUnavailableException or ArgumentException or FormatException)
+        {
+            throw new FatalError($"open database {table}: {e.Message}");
         }
     }
 

@@ -15,6 +15,9 @@ internal readonly record struct TableReference(string Type, string Name)
 
     public bool IsIndexed => IndexedTypes.Contains(Type);
 
+    /// <summary>redis:NAME, the pods' shared table: built from the source file NAME into the Redis of redis_url.</summary>
+    public bool IsRedis => Type == Mta.Queue.Redis.RedisTables.TypeName;
+
     /// <summary>The file postmap writes for this table (e.g. /etc/aliases.db for hash:/etc/aliases).</summary>
     public string IndexedPath => IndexedTableFile.IndexedPath(Type, Name);
 
@@ -25,7 +28,7 @@ internal readonly record struct TableReference(string Type, string Name)
     {
         if (Type == "proxy")
             throw new FatalError("can't create maps via the proxy service");
-        if (IsIndexed)
+        if (IsIndexed || IsRedis)
             return;
         throw new FatalError(LookupTableFactory.Shared.IsRegistered(Type)
             ? $"unsupported dictionary type: {Type} does not support bulk-mode creation."
@@ -35,7 +38,7 @@ internal readonly record struct TableReference(string Type, string Name)
     /// <summary>An indexed table is looked up in its indexed file only, so a missing one is fatal as in Postfix.</summary>
     public void EnsureOpenable()
     {
-        if (!LookupTableFactory.Shared.IsRegistered(Type) && Type != "proxy")
+        if (!LookupTableFactory.Shared.IsRegistered(Type) && Type != "proxy" && !IsRedis)
             throw new FatalError($"unsupported dictionary type: {Type}");
         if (IsIndexed && !File.Exists(IndexedPath))
             throw new FatalError($"open database {IndexedPath}: No such file or directory");
