@@ -32,7 +32,7 @@ public sealed class PostsuperTests
         var second = await seeder.HoldAsync("a@client.example", ["c@remote.example"], Arrival);
         var kept = await seeder.IncomingAsync("a@client.example", ["d@remote.example"], Arrival);
 
-        var (status, _, error) = Postsuper(mta, $"{first}\nnot-an-id\n{second}\n", "-d", "-");
+        var (status, _, error) = Postsuper(mta, $"{first}\nnot-an-id\n84863BC0E5\n{second}\n", "-d", "-");
 
         Assert.Equal(0, status);
         Assert.Equal($"postsuper: {first}: removed\npostsuper: warning: invalid mail queue id: not-an-id\npostsuper: {second}: removed\n"

@@ -97,7 +97,7 @@ internal static class PostqueueCommand
         }
         if (mode == Mode.None || options.OperandIndex < args.Count)
             throw new FatalError(Usage, ExitStatus.Unavailable);
-        if (mode == Mode.FlushId && !QueueId.IsValid(argument))
+        if (mode == Mode.FlushId && !QueueIdSyntax.IsAcceptable(argument))
             throw new FatalError($"Cannot flush queue ID - invalid name: \"{Truncated(argument!)}\"", ExitStatus.Unavailable);
         if (mode == Mode.FlushSite && !SiteNames.IsValid(argument!))
             throw new FatalError($"Cannot flush mail queue - invalid destination: \"{Truncated(argument!)}\"", ExitStatus.Unavailable);
@@ -122,7 +122,7 @@ internal static class PostqueueCommand
     /// </summary>
     private static async Task FlushOneAsync(IQueueConsumer store, QueueId id, CancellationToken cancellationToken)
     {
-        if (await store.GetAsync(id, cancellationToken).ConfigureAwait(false) is { Queue: QueueName.Deferred })
+        if (QueueId.IsValid(id.Value) && await store.GetAsync(id, cancellationToken).ConfigureAwait(false) is { Queue: QueueName.Deferred })
             await store.RequeueAsync(id, cancellationToken).ConfigureAwait(false);
     }
 

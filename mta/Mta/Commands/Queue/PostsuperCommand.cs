@@ -106,11 +106,13 @@ internal static class PostsuperCommand
     private static async Task<bool> ApplyOneAsync(Operation operation, IReadOnlyList<string> queues, string text, IQueueConsumer store,
         Reporter report, CancellationToken cancellationToken)
     {
-        if (!QueueId.IsValid(text))
+        if (!QueueIdSyntax.IsAcceptable(text))
         {
             report.Warning($"invalid mail queue id: {text}");
             return false;
         }
+        if (!QueueId.IsValid(text))
+            return false;
         var id = new QueueId(text);
         if (await store.GetAsync(id, cancellationToken).ConfigureAwait(false) is not { } message)
             return false;
