@@ -16,12 +16,13 @@ public static class Cli
         ["postconf"] = Mta.Commands.PostconfCommand.Run,
         ["postfix"] = Mta.Commands.PostfixCommand.Run,
         ["sendmail"] = Mta.Commands.SendmailCommand.Run,
-        ["mailq"] = new(Mta.Commands.NotYetImplementedCommand.For("mailq")),
-        ["newaliases"] = new(Mta.Commands.NotYetImplementedCommand.For("newaliases")),
-        ["postqueue"] = new(Mta.Commands.NotYetImplementedCommand.For("postqueue")),
-        ["postsuper"] = new(Mta.Commands.NotYetImplementedCommand.For("postsuper")),
-        ["postmap"] = new(Mta.Commands.NotYetImplementedCommand.For("postmap")),
-        ["postalias"] = new(Mta.Commands.NotYetImplementedCommand.For("postalias")),
+        ["mailq"] = (args, output, err) => Mta.Commands.SendmailCommand.Run(["-bp", .. args], output, err),
+        ["newaliases"] = (args, output, err) => Mta.Commands.SendmailCommand.Run(["-bi", .. args], output, err),
+        ["postqueue"] = Mta.Commands.Queue.PostqueueCommand.Run,
+        ["postsuper"] = Mta.Commands.Queue.PostsuperCommand.Run,
+        ["qshape"] = Mta.Commands.Queue.QshapeCommand.Run,
+        ["postmap"] = Mta.Commands.Tables.PostmapCommand.RunPostmap,
+        ["postalias"] = Mta.Commands.Tables.PostmapCommand.RunPostalias,
     };
 
     /// <summary>Runs one command; returns the process exit status.</summary>

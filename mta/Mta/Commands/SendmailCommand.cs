@@ -28,10 +28,18 @@ internal static class SendmailCommand
         {
             case SendmailOptions.RunMode.Daemon:
                 return PostfixCommand.Run(["-c", configDirectory, "start"], output, err);
-            case SendmailOptions.RunMode.Smtp:
             case SendmailOptions.RunMode.PrintQueue:
-            case SendmailOptions.RunMode.Aliases:
+                return Queue.PostqueueCommand.Run(["-c", configDirectory, "-p"], output, err);
             case SendmailOptions.RunMode.Flush:
+                return Queue.PostqueueCommand.Run(options switch
+                {
+                    { FlushQueueId: { } id } => ["-c", configDirectory, "-i", id],
+                    { FlushSite: { } site } => ["-c", configDirectory, "-s", site],
+                    _ => ["-c", configDirectory, "-f"],
+                }, output, err);
+            case SendmailOptions.RunMode.Aliases:
+                return Tables.NewaliasesCommand.Run(configDirectory, err);
+            case SendmailOptions.RunMode.Smtp:
                 err.WriteLine($"sendmail: fatal: mode {options.Mode} is not yet implemented (arrives with the queue manager issue)");
                 return ExSoftware;
         }

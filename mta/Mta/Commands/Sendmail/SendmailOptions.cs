@@ -20,6 +20,12 @@ internal sealed record SendmailOptions
     public string? EnvId { get; init; }
     public IReadOnlyList<string> Recipients { get; init; } = [];
 
+    /// <summary>-qIID: flush this one message (postqueue -i).</summary>
+    public string? FlushQueueId { get; init; }
+
+    /// <summary>-qRSITE: flush the mail for this site (postqueue -s).</summary>
+    public string? FlushSite { get; init; }
+
     /// <summary>Parses the arguments; returns an error text (Postfix's) or null.</summary>
     public static string? TryParse(IReadOnlyList<string> args, out SendmailOptions options)
     {
@@ -57,7 +63,11 @@ internal sealed record SendmailOptions
                     "-bp" => options with { Mode = RunMode.PrintQueue },
                     "-bi" or "-I" => options with { Mode = RunMode.Aliases },
                     "-bm" or "-v" or "-m" or "-n" or "-U" or "-G" or "-Am" or "-Ac" => options,
-                    _ when arg.StartsWith("-q", StringComparison.Ordinal) => options with { Mode = arg == "-q" ? RunMode.Flush : options.Mode },
+                    // -q flushes; -qIid and -qRsite flush one message or site; -qINTERVAL is ignored, as in Postfix.
+                    "-q" => options with { Mode = RunMode.Flush },
+                    _ when arg.StartsWith("-qI", StringComparison.Ordinal) => options with { Mode = RunMode.Flush, FlushQueueId = Value("-qI") },
+                    _ when arg.StartsWith("-qR", StringComparison.Ordinal) => options with { Mode = RunMode.Flush, FlushSite = Value("-qR") },
+                    _ when arg.StartsWith("-q", StringComparison.Ordinal) => options,
                     _ when arg.StartsWith("-f", StringComparison.Ordinal) || arg.StartsWith("-r", StringComparison.Ordinal) =>
                         options with { Sender = Value(arg[..2]) },
                     _ when arg.StartsWith("-F", StringComparison.Ordinal) => options with { FullName = Value("-F") },

@@ -1,0 +1,35 @@
+using System.Net;
+
+namespace Mta.Commands.Queue;
+
+/// <summary>The destinations postqueue -s accepts: a host name (valid_hostname) or an address literal in [].</summary>
+internal static class SiteNames
+{
+    public static bool IsValid(string site)
+    {
+        if (site.StartsWith('['))
+            return site.EndsWith(']') && IsAddressLiteral(site[1..^1]);
+        if (site.Length is 0 or > 255 || site.StartsWith('.') || site.EndsWith('.') || site.Contains(".."))
+            return false;
+        foreach (var label in site.Split('.'))
+        {
+            if (label.Length is 0 or > 63 || label.StartsWith('-') || label.EndsWith('-'))
+                return false;
+            if (!label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-' || c == '_'))
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>True when the address's domain is the site (case-insensitive; "[1.2.3.4]" matches a literal domain).</summary>
+    public static bool IsAt(string address, string site)
+    {
+        var at = address.LastIndexOf('@');
+        return at >= 0 && string.Equals(address[(at + 1)..], site, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool IsAddressLiteral(string text) =>
+        text.StartsWith("IPv6:", StringComparison.OrdinalIgnoreCase)
+            ? IPAddress.TryParse(text[5..], out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            : IPAddress.TryParse(text, out var v4) && v4.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && text.Count(c => c == '.') == 3;
+}
