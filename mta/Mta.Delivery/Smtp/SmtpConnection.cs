@@ -109,10 +109,13 @@ public sealed class SmtpConnection : IAsyncDisposable
             {
                 var result = await _reader.ReadAsync(deadline.Token).ConfigureAwait(false);
                 var buffer = result.Buffer;
-                var done = TryParseLines(ref buffer, lines);
-                _reader.AdvanceTo(buffer.Start, result.Buffer.End);
-                if (done)
+                // Only what was parsed counts as examined once a reply is complete: pipelined replies may follow.
+                if (TryParseLines(ref buffer, lines))
+                {
+                    _reader.AdvanceTo(buffer.Start);
                     return ServerReply.FromLines(lines);
+                }
+                _reader.AdvanceTo(buffer.Start, result.Buffer.End);
                 if (result.IsCompleted)
                     throw new EndOfStreamException();
             }
