@@ -29,6 +29,7 @@ public sealed class SmtpAgentHarness : IAsyncDisposable
         var defaults = new List<(string, string)>
         {
             ("myhostname", "client.test"),
+            ("compatibility_level", "3.6"),
             ($"{program}_connect_timeout", "3s"),
             (program == "lmtp" ? "lmtp_lhlo_timeout" : "smtp_helo_timeout", "5s"),
             ($"{program}_mail_timeout", "5s"),
