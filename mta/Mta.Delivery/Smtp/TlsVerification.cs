@@ -19,6 +19,8 @@ internal sealed class TlsVerification(string caFile)
     {
         TargetHost = hostName,
         RemoteCertificateValidationCallback = Check,
+        // Never fetch intermediates or revocation data over the network during a handshake.
+        CertificateChainPolicy = new X509ChainPolicy { DisableCertificateDownloads = true, RevocationMode = X509RevocationMode.NoCheck },
     };
 
     private bool Check(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
@@ -43,6 +45,7 @@ internal sealed class TlsVerification(string caFile)
             chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
             chain.ChainPolicy.CustomTrustStore.AddRange(anchors);
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            chain.ChainPolicy.DisableCertificateDownloads = true;
             using var leaf = new X509Certificate2(certificate);
             return chain.Build(leaf);
         }

@@ -13,7 +13,7 @@ namespace Mta.Delivery.Tests.Smtp;
 
 /// <summary>
 /// Builds a real <see cref="SmtpDeliveryAgent"/> for a test: the "smtp" or "lmtp" master.cf service, the
-/// built-in parameters plus the test's overrides (short timeouts by default), a captured log, a file queue in a
+/// built-in parameters plus the test's overrides (timeouts of seconds, not minutes), a captured log, a file queue in a
 /// temporary directory, and a DNS client asking the test's own DNS server.
 /// </summary>
 public sealed class SmtpAgentHarness : IAsyncDisposable
@@ -30,15 +30,15 @@ public sealed class SmtpAgentHarness : IAsyncDisposable
         {
             ("myhostname", "client.test"),
             ("compatibility_level", "3.6"),
-            ($"{program}_connect_timeout", "3s"),
-            (program == "lmtp" ? "lmtp_lhlo_timeout" : "smtp_helo_timeout", "5s"),
-            ($"{program}_mail_timeout", "5s"),
-            ($"{program}_rcpt_timeout", "5s"),
-            ($"{program}_data_init_timeout", "5s"),
-            ($"{program}_data_xfer_timeout", "5s"),
-            ($"{program}_data_done_timeout", "5s"),
+            ($"{program}_connect_timeout", "10s"),
+            (program == "lmtp" ? "lmtp_lhlo_timeout" : "smtp_helo_timeout", "15s"),
+            ($"{program}_mail_timeout", "15s"),
+            ($"{program}_rcpt_timeout", "15s"),
+            ($"{program}_data_init_timeout", "15s"),
+            ($"{program}_data_xfer_timeout", "15s"),
+            ($"{program}_data_done_timeout", "15s"),
             ($"{program}_quit_timeout", "2s"),
-            ($"{program}_starttls_timeout", "5s"),
+            ($"{program}_starttls_timeout", "15s"),
             ("inet_protocols", "ipv4"),
         };
         var overrides = defaults.Concat(parameters).Select(p => new KeyValuePair<string, string>(p.Item1, p.Item2));
@@ -77,8 +77,11 @@ public sealed class SmtpAgentHarness : IAsyncDisposable
             _ => ValueTask.FromResult<Stream>(new MemoryStream(body, writable: false)));
     }
 
-    public ValueTask<IReadOnlyList<RecipientResult>> DeliverAsync(DeliveryRequest request) =>
-        Agent.DeliverAsync(request, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+    public async ValueTask<IReadOnlyList<RecipientResult>> DeliverAsync(DeliveryRequest request)
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        return await Agent.DeliverAsync(request, cancel.Token);
+    }
 
     public async ValueTask DisposeAsync()
     {

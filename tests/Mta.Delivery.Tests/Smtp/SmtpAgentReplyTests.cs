@@ -86,7 +86,7 @@ public sealed class SmtpAgentReplyTests
     {
         // This server answers MAIL and RCPT only after DATA has arrived: a client that waits for each reply times out.
         await using var server = new ScriptedSmtpServer { HoldRepliesUntilData = true };
-        await using var harness = new SmtpAgentHarness(parameters: [("smtp_mail_timeout", "2s")]);
+        await using var harness = new SmtpAgentHarness(parameters: [("smtp_mail_timeout", "5s")]);
 
         var results = await harness.DeliverAsync(SmtpAgentHarness.Request($"[127.0.0.1]:{server.Port}", Body, ["a@x.test", "b@x.test"]));
 
