@@ -34,7 +34,7 @@ public sealed class DestinationResolver
     public async ValueTask<(IReadOnlyList<SmtpTarget> Targets, SmtpFailure? Failure)> ResolveAsync(Nexthop hop, CancellationToken cancellationToken)
     {
         if (hop.UnixPath is not null)
-            return ([new SmtpTarget(hop.UnixPath, null, 0, UnixPath: hop.UnixPath)], null);
+            return ([new SmtpTarget(_settings.MyHostname, null, 0, UnixPath: hop.UnixPath)], null);
         if (hop.Literal is { } literal)
             return ([new SmtpTarget(hop.Host, literal, hop.Port)], null);
         if (!hop.LookupMx || _settings.DnsSupport == DnsSupportLevel.Disabled)

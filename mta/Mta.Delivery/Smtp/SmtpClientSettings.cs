@@ -25,6 +25,9 @@ public sealed record SmtpClientSettings
     public required TimeSpan RsetTimeout { get; init; }
     public required TimeSpan QuitTimeout { get; init; }
 
+    /// <summary>myhostname: the name shown for a UNIX-domain LMTP server (relay=myhostname[/path]).</summary>
+    public required string MyHostname { get; init; }
+
     /// <summary>smtp_helo_name / lmtp_lhlo_name.</summary>
     public required string HeloName { get; init; }
 

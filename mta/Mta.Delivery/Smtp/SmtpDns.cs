@@ -36,10 +36,9 @@ public static class SmtpDns
         if (string.IsNullOrWhiteSpace(text))
             return null;
         text = text.Trim();
-        if (IPAddress.TryParse(text, out var bare))
-            return new IPEndPoint(bare, 53);
+        // IPAddress.TryParse would accept "[::1]:5300" and drop the port: try the endpoint form first.
         if (IPEndPoint.TryParse(text, out var endpoint))
-            return endpoint;
+            return endpoint.Port == 0 ? new IPEndPoint(endpoint.Address, 53) : endpoint;
         throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{ServerVariable}: expected ip:port, got \"{text}\""));
     }
 }

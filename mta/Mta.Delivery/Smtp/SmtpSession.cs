@@ -1,6 +1,4 @@
-using System.Net.Security;
 using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 
 namespace Mta.Delivery.Smtp;
 

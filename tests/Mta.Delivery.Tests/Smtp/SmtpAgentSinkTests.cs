@@ -37,6 +37,19 @@ public sealed class SmtpAgentSinkTests
     }
 
     [Fact]
+    public async Task LmtpOverUnixSocketToSink()
+    {
+        using var sink = new SmtpSinkProcess(lmtp: true, unixSocket: true);
+        await using var harness = new SmtpAgentHarness("lmtp");
+
+        var result = Assert.Single(await harness.DeliverAsync(SmtpAgentHarness.Request($"unix:{sink.SocketPath}", DottedBody, ["box@sink.test"], transport: "lmtp")));
+
+        Assert.Equal(RecipientOutcome.Delivered("2.2.0", "250 2.2.0 Ok"), result.Outcome);
+        Assert.Equal($"client.test[{sink.SocketPath}]", result.Relay);
+        Assert.Contains("X-Client-Proto: LMTP\n", Assert.Single(await sink.DumpsAsync(1)));
+    }
+
+    [Fact]
     public async Task SinkGetsSeveralMessagesOverOneCachedSession()
     {
         using var sink = new SmtpSinkProcess();

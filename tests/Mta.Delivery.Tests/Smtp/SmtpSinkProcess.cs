@@ -13,8 +13,12 @@ public sealed class SmtpSinkProcess : IDisposable
 {
     private readonly Process _process;
 
-    public SmtpSinkProcess(bool lmtp = false)
+    /// <param name="lmtp">Speak LMTP (-L).</param>
+    /// <param name="unixSocket">Listen on a UNIX-domain socket (<see cref="SocketPath"/>) instead of TCP.</param>
+    public SmtpSinkProcess(bool lmtp = false, bool unixSocket = false)
     {
+        if (unixSocket)
+            SocketPath = Path.Combine(Directory.CreateTempSubdirectory("mta-smtp-sink-socket-").FullName, "lmtp.sock");
         DumpDirectory = Directory.CreateTempSubdirectory("mta-smtp-sink-").FullName;
         // smtp-sink drops root privileges to -u; that user must be able to write the dumps.
         if (!OperatingSystem.IsWindows())
@@ -27,7 +31,7 @@ public sealed class SmtpSinkProcess : IDisposable
                 arguments.AddRange(["-u", "nobody"]);
             if (lmtp)
                 arguments.Add("-L");
-            arguments.AddRange(["-d", Path.Combine(DumpDirectory, "%M."), $"127.0.0.1:{Port}", "10"]);
+            arguments.AddRange(["-d", Path.Combine(DumpDirectory, "%M."), SocketPath is null ? $"127.0.0.1:{Port}" : $"unix:{SocketPath}", "10"]);
             var start = new ProcessStartInfo("/usr/sbin/smtp-sink") { RedirectStandardError = true, RedirectStandardOutput = true };
             foreach (var a in arguments)
                 start.ArgumentList.Add(a);
@@ -42,6 +46,9 @@ public sealed class SmtpSinkProcess : IDisposable
     }
 
     public int Port { get; private set; }
+
+    /// <summary>The UNIX-domain socket smtp-sink listens on, or null for TCP.</summary>
+    public string? SocketPath { get; }
     public string DumpDirectory { get; }
 
     /// <summary>The dump files written so far, waiting up to a few seconds for <paramref name="count"/> of them.</summary>
@@ -62,8 +69,16 @@ public sealed class SmtpSinkProcess : IDisposable
         {
             try
             {
-                using var probe = new TcpClient();
-                probe.Connect(IPAddress.Loopback, Port);
+                if (SocketPath is null)
+                {
+                    using var probe = new TcpClient();
+                    probe.Connect(IPAddress.Loopback, Port);
+                }
+                else
+                {
+                    using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                    probe.Connect(new UnixDomainSocketEndPoint(SocketPath));
+                }
                 return true;
             }
             catch (SocketException)
@@ -88,5 +103,7 @@ public sealed class SmtpSinkProcess : IDisposable
         _process.WaitForExit(5000);
         _process.Dispose();
         Directory.Delete(DumpDirectory, recursive: true);
+        if (SocketPath is not null)
+            Directory.Delete(Path.GetDirectoryName(SocketPath)!, recursive: true);
     }
 }
