@@ -37,6 +37,8 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     public Func<string, string> LmtpDataReply { get; set; } = rcpt => $"250 2.0.0 <{rcpt}> Ok";
     /// <summary>STARTTLS is offered with this certificate when set.</summary>
     public X509Certificate2? Certificate { get; set; }
+    /// <summary>Answer STARTTLS with 220, then send plaintext garbage and hang up: a failed handshake.</summary>
+    public bool BreakTlsHandshake { get; set; }
     /// <summary>Hold MAIL and RCPT replies until DATA arrives: only a pipelining client gets through.</summary>
     public bool HoldRepliesUntilData { get; set; }
 
@@ -103,6 +105,11 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
                         break;
                     case "STARTTLS":
                         await io.WriteAsync("220 2.0.0 Ready to start TLS\r\n", token);
+                        if (BreakTlsHandshake)
+                        {
+                            await io.WriteAsync("this is not a TLS server hello\r\n", token);
+                            return;
+                        }
                         var tls = new SslStream(stream);
                         await tls.AuthenticateAsServerAsync(Certificate!);
                         stream = tls;

@@ -165,6 +165,53 @@ public sealed class SmtpAgentMxTests
         Assert.Equal("smtp; 554 5.7.1 go away", bounced.DiagnosticCode);
     }
 
+    [Fact]
+    public async Task RecipientRefusedTemporarilyByAnEarlierMxIsOfferedToTheNext()
+    {
+        await using var dns = new TestDnsServer();
+        await using var first = new ScriptedSmtpServer
+        {
+            RcptReply = a => a == "later@multi.test" ? "451 4.3.0 <later@multi.test>: Temporary lookup failure" : "250 2.1.5 Ok",
+            DataEndReply = "250 2.0.0 Ok: queued as FIRST",
+        };
+        await using var second = new ScriptedSmtpServer { DataEndReply = "250 2.0.0 Ok: queued as SECOND" };
+        dns.Mx("multi.test", 10, "mx1.multi.test").Mx("multi.test", 20, "mx2.multi.test")
+            .A("mx1.multi.test", "127.0.0.1").A("mx2.multi.test", "127.0.0.1");
+        var ports = new Dictionary<string, int> { ["mx1.multi.test"] = first.Port, ["mx2.multi.test"] = second.Port };
+        await using var harness = new SmtpAgentHarness(dns: SmtpDns.CreateClient(dns.EndPoint), portForHost: h => ports.GetValueOrDefault(h));
+        var request = SmtpAgentHarness.Request("multi.test", Body, ["now@multi.test", "later@multi.test"]);
+
+        var results = (await harness.DeliverAsync(request)).ToDictionary(r => r.Index);
+
+        Assert.Equal(RecipientOutcome.Delivered("2.0.0", "250 2.0.0 Ok: queued as FIRST"), results[0].Outcome);
+        Assert.Equal(RecipientOutcome.Delivered("2.0.0", "250 2.0.0 Ok: queued as SECOND"), results[1].Outcome);
+        Assert.Equal($"mx2.multi.test[127.0.0.1]:{second.Port}", results[1].Relay);
+        Assert.Contains(harness.Log.Lines, l => l ==
+            $"postfix/smtp: {request.Id}: host mx1.multi.test[127.0.0.1] said: 451 4.3.0 <later@multi.test>: Temporary lookup failure (in reply to RCPT TO command)");
+        Assert.Equal(["RCPT TO:<later@multi.test> ORCPT=rfc822;later@multi.test"],
+            Assert.Single(second.Sessions).Commands.Where(c => c.StartsWith("RCPT", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task SessionLimitStopsAfterTwoServersThatAnswered()
+    {
+        await using var dns = new TestDnsServer();
+        await using var busy1 = new ScriptedSmtpServer { Greeting = "421 4.7.0 one busy" };
+        await using var busy2 = new ScriptedSmtpServer { Greeting = "421 4.7.0 two busy" };
+        await using var third = new ScriptedSmtpServer();
+        dns.Mx("limit.test", 10, "a.limit.test").Mx("limit.test", 20, "b.limit.test").Mx("limit.test", 30, "c.limit.test")
+            .A("a.limit.test", "127.0.0.1").A("b.limit.test", "127.0.0.1").A("c.limit.test", "127.0.0.1");
+        var ports = new Dictionary<string, int> { ["a.limit.test"] = busy1.Port, ["b.limit.test"] = busy2.Port, ["c.limit.test"] = third.Port };
+        await using var harness = new SmtpAgentHarness(dns: SmtpDns.CreateClient(dns.EndPoint), portForHost: h => ports.GetValueOrDefault(h));
+
+        var result = Assert.Single(await harness.DeliverAsync(SmtpAgentHarness.Request("limit.test", Body, ["a@limit.test"])));
+
+        // smtp_mx_session_limit = 2: the second server to answer is the final one.
+        Assert.Equal(RecipientOutcome.Deferred("4.7.0", "host b.limit.test[127.0.0.1] refused to talk to me: 421 4.7.0 two busy"), result.Outcome);
+        Assert.Equal($"b.limit.test[127.0.0.1]:{busy2.Port}", result.Relay);
+        Assert.Empty(third.Sessions);
+    }
+
     /// <summary>A port nothing listens on: bound once, then released.</summary>
     internal static int ClosedPort()
     {

@@ -27,6 +27,36 @@ public sealed class SmtpAgentTlsTests
     }
 
     [Fact]
+    public async Task MayFallsBackToPlaintextAfterAFailedHandshake()
+    {
+        using var certificate = SelfSigned("mx.tls.test");
+        await using var server = new ScriptedSmtpServer { Certificate = certificate, BreakTlsHandshake = true };
+        await using var harness = new SmtpAgentHarness(parameters: [("smtp_tls_security_level", "may")]);
+
+        var result = Assert.Single(await harness.DeliverAsync(SmtpAgentHarness.Request($"[127.0.0.1]:{server.Port}", Body, ["a@x.test"])));
+
+        Assert.Equal(RecipientStatus.Delivered, result.Outcome.Status);
+        var sessions = server.Sessions.ToArray();
+        Assert.Equal(2, sessions.Length);
+        Assert.Contains("STARTTLS", sessions[0].Commands);
+        Assert.DoesNotContain("STARTTLS", sessions[1].Commands);
+        Assert.Contains(harness.Log.Lines, l => l == $"postfix/smtp: Cannot start TLS: handshake failure: retrying 127.0.0.1[127.0.0.1]:{server.Port} without TLS");
+    }
+
+    [Fact]
+    public async Task EncryptDefersAfterAFailedHandshake()
+    {
+        using var certificate = SelfSigned("mx.tls.test");
+        await using var server = new ScriptedSmtpServer { Certificate = certificate, BreakTlsHandshake = true };
+        await using var harness = new SmtpAgentHarness(parameters: [("smtp_tls_security_level", "encrypt")]);
+
+        var result = Assert.Single(await harness.DeliverAsync(SmtpAgentHarness.Request($"[127.0.0.1]:{server.Port}", Body, ["a@x.test"])));
+
+        Assert.Equal(RecipientOutcome.Deferred("4.7.5", "Cannot start TLS: handshake failure"), result.Outcome);
+        Assert.Single(server.Sessions);
+    }
+
+    [Fact]
     public async Task NoneNeverStartsTls()
     {
         using var certificate = SelfSigned("mx.tls.test");
