@@ -58,17 +58,26 @@ public sealed class SmtpDeliveryAgent : IDeliveryAgent, IAsyncDisposable
             return attempt.Results;
         }
         var cacheKey = $"{request.Transport}:{request.Nexthop}";
-
-        // A cached session first; should it fail, the destination's servers are tried as usual.
-        if (_cache.TryTake(cacheKey) is { } cached)
+        try
         {
-            if (await cached.ResetAsync(cancellationToken).ConfigureAwait(false))
-                await TransferAsync(cached, request, attempt, finalServer: false, cacheKey, cancellationToken).ConfigureAwait(false);
-            else
-                await cached.DisposeAsync().ConfigureAwait(false);
+            // A cached session first; should it fail, the destination's servers are tried as usual.
+            if (_cache.TryTake(cacheKey) is { } cached)
+            {
+                if (await cached.ResetAsync(cancellationToken).ConfigureAwait(false))
+                    await TransferAsync(cached, request, attempt, finalServer: false, cacheKey, cancellationToken).ConfigureAwait(false);
+                else
+                    await cached.DisposeAsync().ConfigureAwait(false);
+            }
+            if (attempt.Pending.Count > 0)
+                await DeliverToDestinationAsync(hop, request, attempt, cacheKey, cancellationToken).ConfigureAwait(false);
         }
-        if (attempt.Pending.Count > 0)
-            await DeliverToDestinationAsync(hop, request, attempt, cacheKey, cancellationToken).ConfigureAwait(false);
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A bug or an unexpected library error must not lose the request: defer what is left, as qmgr does
+            // when an agent dies ("unknown mail transport error").
+            Log($"warning: {request.Id}: {e.GetType().Name}: {e.Message}");
+            attempt.FailAll(new SmtpFailure("4.3.0", "unknown mail transport error"), finalServer: true, "none");
+        }
         if (attempt.Pending.Count > 0)
             attempt.FailAll(attempt.LastFailure ?? new SmtpFailure("4.3.0", "server unavailable or unable to receive mail"),
                 finalServer: true, "none");

@@ -15,7 +15,9 @@ public static class SmtpDns
     public const string ServerVariable = "MTA_DNS_SERVER";
 
     /// <summary>A resolver asking <paramref name="server"/>, else $MTA_DNS_SERVER, else the system's name servers.</summary>
-    public static IDnsQuery CreateClient(IPEndPoint? server = null)
+    /// <param name="server">The DNS server to ask, or null.</param>
+    /// <param name="timeout">Per-query time limit (default 5 s; one retry).</param>
+    public static IDnsQuery CreateClient(IPEndPoint? server = null, TimeSpan? timeout = null)
     {
         server ??= ParseServer(Environment.GetEnvironmentVariable(ServerVariable));
         var options = server is null ? new LookupClientOptions() : new LookupClientOptions(server);
@@ -25,7 +27,7 @@ public static class SmtpDns
         options.ContinueOnDnsError = false;
         options.ContinueOnEmptyResponse = false;
         options.UseCache = server is null;
-        options.Timeout = TimeSpan.FromSeconds(5);
+        options.Timeout = timeout ?? TimeSpan.FromSeconds(5);
         options.Retries = 1;
         return new LookupClient(options);
     }

@@ -93,6 +93,18 @@ public sealed class SmtpAgentMxTests
     }
 
     [Fact]
+    public async Task UnreachableDnsServerDefers()
+    {
+        var nobody = new IPEndPoint(IPAddress.Loopback, ClosedUdpPort());
+        await using var harness = new SmtpAgentHarness(dns: SmtpDns.CreateClient(nobody, TimeSpan.FromMilliseconds(300)));
+
+        var result = Assert.Single(await harness.DeliverAsync(SmtpAgentHarness.Request("example.test", Body, ["a@example.test"])));
+
+        Assert.Equal(RecipientOutcome.Deferred("4.4.3",
+            "Host or domain name not found. Name service error for name=example.test type=MX: Host not found, try again"), result.Outcome);
+    }
+
+    [Fact]
     public async Task NoMxFallsBackToTheDomainsAddress()
     {
         await using var dns = new TestDnsServer();
@@ -210,6 +222,13 @@ public sealed class SmtpAgentMxTests
         Assert.Equal(RecipientOutcome.Deferred("4.7.0", "host b.limit.test[127.0.0.1] refused to talk to me: 421 4.7.0 two busy"), result.Outcome);
         Assert.Equal($"b.limit.test[127.0.0.1]:{busy2.Port}", result.Relay);
         Assert.Empty(third.Sessions);
+    }
+
+    private static int ClosedUdpPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
     /// <summary>A port nothing listens on: bound once, then released.</summary>
