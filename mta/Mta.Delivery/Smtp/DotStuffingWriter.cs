@@ -25,17 +25,18 @@ public static class DotStuffingWriter
         {
             var atLineStart = true;
             var lastByte = (byte)'\n';
-            var any = false;
+            var pending = 0; // stuffed bytes not yet written: the last chunk goes out together with ".CRLF"
             int read;
             while ((read = await body.ReadAsync(input.AsMemory(0, ChunkSize), cancellationToken).ConfigureAwait(false)) > 0)
             {
-                var written = Stuff(input.AsSpan(0, read), output, ref atLineStart);
+                if (pending > 0)
+                    await connection.WriteAsync(output.AsMemory(0, pending), writeTimeout, where, cancellationToken).ConfigureAwait(false);
+                pending = Stuff(input.AsSpan(0, read), output, ref atLineStart);
                 lastByte = input[read - 1];
-                any = true;
-                await connection.WriteAsync(output.AsMemory(0, written), writeTimeout, where, cancellationToken).ConfigureAwait(false);
             }
-            var tail = !any || lastByte == '\n' ? EndOfData : CrLfEndOfData;
-            await connection.WriteAsync(tail, writeTimeout, where, cancellationToken).ConfigureAwait(false);
+            var tail = lastByte == '\n' ? EndOfData : CrLfEndOfData;
+            tail.CopyTo(output.AsSpan(pending));
+            await connection.WriteAsync(output.AsMemory(0, pending + tail.Length), writeTimeout, where, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
