@@ -37,6 +37,24 @@ public sealed class SmtpAgentSinkTests
     }
 
     [Fact]
+    public async Task MxLookupLeadsPastADeadMxToTheSink()
+    {
+        using var sink = new SmtpSinkProcess();
+        await using var dns = new TestDnsServer();
+        var deadPort = SmtpAgentMxTests.ClosedPort();
+        dns.Mx("relay.test", 5, "dead.relay.test").Mx("relay.test", 10, "sink.relay.test")
+            .A("dead.relay.test", "127.0.0.1").A("sink.relay.test", "127.0.0.1");
+        var ports = new Dictionary<string, int> { ["dead.relay.test"] = deadPort, ["sink.relay.test"] = sink.Port };
+        await using var harness = new SmtpAgentHarness(dns: Mta.Delivery.Smtp.SmtpDns.CreateClient(dns.EndPoint), portForHost: h => ports.GetValueOrDefault(h));
+
+        var result = Assert.Single(await harness.DeliverAsync(SmtpAgentHarness.Request("relay.test", DottedBody, ["user@relay.test"])));
+
+        Assert.Equal(RecipientOutcome.Delivered("2.0.0", "250 2.0.0 Ok"), result.Outcome);
+        Assert.Equal($"sink.relay.test[127.0.0.1]:{sink.Port}", result.Relay);
+        Assert.Contains("X-Rcpt-Args: <user@relay.test>", Assert.Single(await sink.DumpsAsync(1)));
+    }
+
+    [Fact]
     public async Task LmtpOverUnixSocketToSink()
     {
         using var sink = new SmtpSinkProcess(lmtp: true, unixSocket: true);
