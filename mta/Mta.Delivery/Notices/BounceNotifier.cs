@@ -28,6 +28,8 @@ public sealed class BounceNotifier : INotifier
         _log = log;
         _time = time ?? TimeProvider.System;
         _composer = new NoticeComposer(settings, _time.LocalTimeZone);
+        foreach (var warning in settings.TemplateWarnings)
+            _log.Write(settings.ProgramName, $"warning: {warning}");
     }
 
     public async ValueTask<QueueId?> BounceAsync(QueuedMessage message, IReadOnlyList<NoticeRecipient> failed, CancellationToken cancellationToken)
@@ -43,17 +45,17 @@ public sealed class BounceNotifier : INotifier
         {
             // A bounce bounced: the postmaster's last chance to see it (whole message), if notify_classes asks.
             if ((_settings.NotifyClasses & (NotifyClasses.Bounce | NotifyClasses.DoubleBounce)) == 0) return null;
-            return await SendAsync(new Notice(NoticeTemplate.Failure, message, failed, _settings.DoubleBounceNoticeRecipient,
+            return await SendAsync(new Notice(_settings.Templates.Failure, message, failed, _settings.DoubleBounceNoticeRecipient,
                 PostmasterCopy: true, DsnRet.Full, "postmaster non-delivery notification"), cancellationToken).ConfigureAwait(false);
         }
 
         var wanted = Filter(message, failed, DsnNotify.Failure);
         QueueId? notice = wanted.Count == 0 ? null
-            : await SendAsync(new Notice(NoticeTemplate.Failure, message, wanted, sender, PostmasterCopy: false,
+            : await SendAsync(new Notice(_settings.Templates.Failure, message, wanted, sender, PostmasterCopy: false,
                 message.Envelope.Ret ?? DsnRet.Full, "sender non-delivery notification"), cancellationToken).ConfigureAwait(false);
         // The postmaster copy reports every recipient (NOTIFY does not apply to it) with the original's headers only.
         QueueId? copy = (_settings.NotifyClasses & NotifyClasses.Bounce) == 0 ? null
-            : await SendCopyAsync(new Notice(NoticeTemplate.Failure, message, failed, _settings.BounceNoticeRecipient, PostmasterCopy: true,
+            : await SendCopyAsync(new Notice(_settings.Templates.Failure, message, failed, _settings.BounceNoticeRecipient, PostmasterCopy: true,
                 DsnRet.Hdrs, "postmaster non-delivery notification"), $"postmaster notice failed while bouncing to {sender}", cancellationToken).ConfigureAwait(false);
         return notice ?? copy;
     }
@@ -71,17 +73,17 @@ public sealed class BounceNotifier : INotifier
         if (sender.Length == 0)
         {
             if (!postmasterWantsDelays) return null;
-            return await SendAsync(new Notice(NoticeTemplate.Delay, message, delayed, _settings.DelayNoticeRecipient,
+            return await SendAsync(new Notice(_settings.Templates.Delay, message, delayed, _settings.DelayNoticeRecipient,
                 PostmasterCopy: true, DsnRet.Full, "postmaster delay notification"), cancellationToken).ConfigureAwait(false);
         }
 
         // A warning never returns the whole message: the sender still has it queued here.
         var wanted = Filter(message, delayed, DsnNotify.Delay);
         QueueId? notice = wanted.Count == 0 ? null
-            : await SendAsync(new Notice(NoticeTemplate.Delay, message, wanted, sender, PostmasterCopy: false,
+            : await SendAsync(new Notice(_settings.Templates.Delay, message, wanted, sender, PostmasterCopy: false,
                 DsnRet.Hdrs, "sender delay notification"), cancellationToken).ConfigureAwait(false);
         QueueId? copy = !postmasterWantsDelays ? null
-            : await SendCopyAsync(new Notice(NoticeTemplate.Delay, message, delayed, _settings.DelayNoticeRecipient, PostmasterCopy: true,
+            : await SendCopyAsync(new Notice(_settings.Templates.Delay, message, delayed, _settings.DelayNoticeRecipient, PostmasterCopy: true,
                 DsnRet.Hdrs, "postmaster delay notification"), $"postmaster notice failed while warning {sender}", cancellationToken).ConfigureAwait(false);
         return notice ?? copy;
     }
@@ -107,7 +109,7 @@ public sealed class BounceNotifier : INotifier
             }
             to = _settings.DoubleBounceNoticeRecipient;
         }
-        return await SendAsync(new Notice(NoticeTemplate.Success, message, wanted, to, PostmasterCopy: false,
+        return await SendAsync(new Notice(_settings.Templates.Success, message, wanted, to, PostmasterCopy: false,
             DsnRet.Hdrs, "sender delivery status notification"), cancellationToken).ConfigureAwait(false);
     }
 

@@ -52,7 +52,8 @@ internal sealed class NoticeComposer(NoticeSettings settings, TimeZoneInfo zone)
         Line(text, $"Date: {date}");
         // The template's "MAILER-DAEMON", completed with @$myorigin as cleanup's address rewriting does.
         var mailerDaemon = $"MAILER-DAEMON@{settings.MyOrigin}";
-        Line(text, settings.StandardFromFormat ? $"From: Mail Delivery System <{mailerDaemon}>" : $"From: {mailerDaemon} (Mail Delivery System)");
+        Line(text, request.Template.From is { } from ? $"From: {QualifyHeaderAddress(from)}"
+            : settings.StandardFromFormat ? $"From: Mail Delivery System <{mailerDaemon}>" : $"From: {mailerDaemon} (Mail Delivery System)");
         Line(text, $"Subject: {request.Template.SubjectFor(request.PostmasterCopy)}");
         Line(text, $"To: {request.To}");
         if (originalMessageId is not null)
@@ -64,7 +65,7 @@ internal sealed class NoticeComposer(NoticeSettings settings, TimeZoneInfo zone)
         Line(text, "MIME-Version: 1.0");
         Line(text, "Content-Type: multipart/report; report-type=delivery-status;");
         Line(text, $"\tboundary=\"{boundary}\"");
-        Line(text, $"Content-Transfer-Encoding: {encoding}");
+        Line(text, $"Content-Transfer-Encoding: {(encoding == "7bit" && request.Template.HasEightBitText ? "8bit" : encoding)}");
         // cleanup(8) adds the missing Message-Id: at the end of the header section.
         Line(text, $"Message-Id: {MessageId(request)}");
         Line(text, "");
@@ -76,7 +77,9 @@ internal sealed class NoticeComposer(NoticeSettings settings, TimeZoneInfo zone)
         Line(text, "");
         Line(text, $"--{boundary}");
         Line(text, "Content-Description: Notification");
-        Line(text, $"Content-Type: text/plain; charset={(eightBit ? "utf-8" : "us-ascii")}");
+        var charset = !string.Equals(request.Template.Charset, "us-ascii", StringComparison.OrdinalIgnoreCase) ? request.Template.Charset
+            : eightBit ? "utf-8" : "us-ascii";
+        Line(text, $"Content-Type: text/plain; charset={charset}");
         if (eightBit) Line(text, "Content-Transfer-Encoding: 8bit");
         Line(text, "");
         // Postmaster copies skip the polite boiler-plate: only the reasons.
@@ -185,6 +188,15 @@ internal sealed class NoticeComposer(NoticeSettings settings, TimeZoneInfo zone)
         if (stream is null) return null;
         await using (stream.ConfigureAwait(false))
             return await OriginalMessage.FindMessageIdAsync(stream, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A template's From: gets @$myorigin on a bare address, as cleanup(8) rewrites header addresses.</summary>
+    private string QualifyHeaderAddress(string from)
+    {
+        var angle = System.Text.RegularExpressions.Regex.Match(from, @"<([^<>@\s]+)>");
+        if (angle.Success) return from.Replace(angle.Value, $"<{angle.Groups[1].Value}@{settings.MyOrigin}>", StringComparison.Ordinal);
+        var bare = System.Text.RegularExpressions.Regex.Match(from, @"^([^\s<>()@]+)(\s*\(.*\))?$");
+        return bare.Success ? $"{bare.Groups[1].Value}@{settings.MyOrigin}{bare.Groups[2].Value}" : from;
     }
 
     /// <summary>"failed" for every non-delivery; delay and success notices report what happened.</summary>

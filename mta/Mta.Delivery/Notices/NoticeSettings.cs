@@ -56,6 +56,15 @@ public sealed record NoticeSettings
     /// <summary>enable_threaded_bounces: References:/In-Reply-To: the original Message-Id.</summary>
     public required bool ThreadedBounces { get; init; }
 
+    /// <summary>The templates: Postfix's built-ins, or those bounce_template_file replaces.</summary>
+    public NoticeTemplateSet Templates { get; init; } = NoticeTemplateSet.BuiltIn;
+
+    /// <summary>Warnings from loading bounce_template_file (logged by the notifier, as bounce(8) logs them).</summary>
+    public IReadOnlyList<string> TemplateWarnings { get; init; } = [];
+
+    /// <summary>Expands any other main.cf parameter a template file names ($name); null when undefined.</summary>
+    public Func<string, string?>? LookupParameter { get; init; }
+
     /// <summary>The full double-bounce address, as mail_addr_double_bounce(): double_bounce_sender@myhostname.</summary>
     public string DoubleBounceAddress =>
         DoubleBounceSender.Contains('@') ? DoubleBounceSender : $"{DoubleBounceSender}@{MyHostname}";
@@ -64,7 +73,20 @@ public sealed record NoticeSettings
     public string ProgramName => $"{SyslogName}/bounce";
 
     /// <summary>Binds every bounce(8) parameter once.</summary>
-    public static NoticeSettings From(ParameterSet parameters) => new()
+    public static NoticeSettings From(ParameterSet parameters)
+    {
+        var templateFile = parameters.Get(ParameterCatalogue.BounceTemplateFile);
+        var warnings = new List<string>();
+        var templates = templateFile.Length == 0 ? NoticeTemplateSet.BuiltIn : NoticeTemplateFile.Load(templateFile, warnings);
+        return Bind(parameters) with
+        {
+            Templates = templates,
+            TemplateWarnings = warnings,
+            LookupParameter = name => parameters.IsDefined(name) ? parameters.Expand(name) : null,
+        };
+    }
+
+    private static NoticeSettings Bind(ParameterSet parameters) => new()
     {
         MyHostname = parameters.Get(ParameterCatalogue.MyHostname),
         MyOrigin = parameters.Get(ParameterCatalogue.MyOrigin),

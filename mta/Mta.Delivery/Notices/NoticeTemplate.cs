@@ -13,6 +13,21 @@ namespace Mta.Delivery.Notices;
 /// <param name="Lines">The text, one entry per line, with $name macros.</param>
 public sealed partial record NoticeTemplate(NoticeKind Kind, string Subject, string? PostmasterSubject, IReadOnlyList<string> Lines)
 {
+    /// <summary>A From: set by bounce_template_file; null keeps the built-in one chosen by header_from_format.</summary>
+    public string? From { get; init; }
+
+    /// <summary>The text's charset (bounce(5) "Charset:"); us-ascii for the built-ins.</summary>
+    public string Charset { get; init; } = "us-ascii";
+
+    /// <summary>Where the template came from, for warnings: "[built-in]" or the template file's path.</summary>
+    public string Origin { get; init; } = "[built-in]";
+
+    /// <summary>Text outside US-ASCII makes the notice 8bit even when nothing else does.</summary>
+    public bool HasEightBitText => Lines.Any(l => !System.Text.Ascii.IsValid(l));
+
+    /// <summary>The template's name in bounce(5) files and messages: failure, delay, success.</summary>
+    public string ClassName => Kind.ToString().ToLowerInvariant();
+
     public static readonly NoticeTemplate Failure = new(NoticeKind.Failure,
         "Undelivered Mail Returned to Sender", "Postmaster Copy: Undelivered Mail",
     [
@@ -80,10 +95,10 @@ public sealed partial record NoticeTemplate(NoticeKind Kind, string Subject, str
     public IEnumerable<string> Expand(NoticeSettings settings) => Lines.Select(line => MacroPattern().Replace(line, m =>
     {
         var name = m.Groups["braced"].Success ? m.Groups["braced"].Value : m.Groups["bare"].Value;
-        return Lookup(settings, name) ?? throw new InvalidOperationException($"[built-in]: undefined $name in {Kind.ToString().ToLowerInvariant()} template: {line}");
+        return Lookup(settings, name) ?? throw new InvalidOperationException($"{Origin}: undefined $name in {ClassName} template: {line}");
     }));
 
-    private static string? Lookup(NoticeSettings settings, string name)
+    private string? Lookup(NoticeSettings settings, string name)
     {
         foreach (var (parameter, value) in new[] { ("delay_warning_time", settings.DelayWarningTime), ("maximal_queue_lifetime", settings.MaximalQueueLifetime) })
         {
@@ -91,7 +106,7 @@ public sealed partial record NoticeTemplate(NoticeKind Kind, string Subject, str
             long divisor = name[(parameter.Length + 1)..] switch
             {
                 "seconds" => 1, "minutes" => 60, "hours" => 3600, "days" => 86400, "weeks" => 604800,
-                var suffix => throw new InvalidOperationException($"[built-in]: unrecognized suffix \"{suffix}\" in parameter \"{name}\""),
+                var suffix => throw new InvalidOperationException($"{Origin}: unrecognized suffix \"{suffix}\" in parameter \"{name}\""),
             };
             return ((long)value.TotalSeconds / divisor).ToString(CultureInfo.InvariantCulture);
         }
@@ -100,7 +115,8 @@ public sealed partial record NoticeTemplate(NoticeKind Kind, string Subject, str
             "myhostname" => settings.MyHostname,
             "myorigin" => settings.MyOrigin,
             "mail_name" => settings.MailName,
-            _ => null,
+            // A template file may name any main.cf parameter (mail_conf_lookup_eval()).
+            _ => settings.LookupParameter?.Invoke(name),
         };
     }
 
