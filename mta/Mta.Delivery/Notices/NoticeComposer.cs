@@ -55,7 +55,7 @@ internal sealed class NoticeComposer(NoticeSettings settings, TimeZoneInfo zone)
         Line(text, request.Template.From is { } from ? $"From: {QualifyHeaderAddress(from)}"
             : settings.StandardFromFormat ? $"From: Mail Delivery System <{mailerDaemon}>" : $"From: {mailerDaemon} (Mail Delivery System)");
         Line(text, $"Subject: {request.Template.SubjectFor(request.PostmasterCopy)}");
-        Line(text, $"To: {request.To}");
+        Line(text, $"To: {AddressQuoting.External(request.To)}");
         if (originalMessageId is not null)
         {
             Line(text, $"References: {originalMessageId}");
@@ -89,11 +89,12 @@ internal sealed class NoticeComposer(NoticeSettings settings, TimeZoneInfo zone)
         foreach (var recipient in request.Recipients)
         {
             Line(text, "");
-            var original = OriginalAddress(request.Original, recipient);
+            var original = OriginalAddress(request.Original, recipient) is { } address ? AddressQuoting.External(address) : null;
+            var final = AddressQuoting.External(recipient.Address);
             var reason = Printable(recipient.Outcome.Reason);
             var entry = original is null
-                ? $"<{recipient.Address}>: {reason}"
-                : $"<{recipient.Address}> (expanded from <{original}>): {reason}";
+                ? $"<{final}>: {reason}"
+                : $"<{final}> (expanded from <{original}>): {reason}";
             foreach (var piece in LineWrap.Wrap(entry))
                 Line(text, piece);
         }
@@ -118,7 +119,7 @@ internal sealed class NoticeComposer(NoticeSettings settings, TimeZoneInfo zone)
         foreach (var recipient in request.Recipients)
         {
             Line(text, "");
-            Line(text, $"Final-Recipient: {AddressType(envelope, recipient.Address)}; {recipient.Address}");
+            Line(text, $"Final-Recipient: {AddressType(envelope, recipient.Address)}; {AddressQuoting.External(recipient.Address)}");
             var orcpt = OriginalRecipientField(request.Original, recipient);
             if (orcpt is not null) Line(text, $"Original-Recipient: {orcpt}");
             Line(text, $"Action: {Action(request.Template.Kind, recipient)}");
@@ -224,11 +225,11 @@ internal sealed class NoticeComposer(NoticeSettings settings, TimeZoneInfo zone)
             && message.Envelope.Recipients[recipient.Index].Orcpt is { Length: > 0 } orcpt)
             return orcpt;
         var original = OriginalAddress(message, recipient);
-        return original is null ? null : $"{AddressType(message.Envelope, original)}; {original}";
+        return original is null ? null : $"{AddressType(message.Envelope, original)}; {AddressQuoting.External(original)}";
     }
 
     /// <summary>The null sender is shown as MAILER-DAEMON (mail_addr_mail_daemon()).</summary>
-    private static string SenderForReport(Envelope envelope) => envelope.Sender.Length == 0 ? "MAILER-DAEMON" : envelope.Sender;
+    private static string SenderForReport(Envelope envelope) => envelope.Sender.Length == 0 ? "MAILER-DAEMON" : AddressQuoting.External(envelope.Sender);
 
     /// <summary>"utf-8" only for a UTF-8 address in SMTPUTF8 mail; "rfc822" otherwise.</summary>
     private static string AddressType(Envelope envelope, string address) =>
