@@ -164,7 +164,7 @@ public sealed class BounceNotifier : INotifier
             var sender = notice.PostmasterCopy || notice.Original.Envelope.Sender.Length == 0 ? _settings.DoubleBounceAddress : "";
             var envelope = new Envelope(sender, [new Recipient(to)], now,
                 Smtputf8: notice.Original.Envelope.Smtputf8,
-                Body8Bit: _settings.Smtputf8Enable || notice.Original.Envelope.Body8Bit);
+                Body8Bit: _composer.DeclaresEightBit(request));
             await writer.CommitAsync(envelope, cancellationToken).ConfigureAwait(false);
         }
         _log.Write(_settings.ProgramName, $"{original}: {notice.LogLabel}: {id}");

@@ -21,29 +21,33 @@ internal sealed class NoticeComposer(NoticeSettings settings, TimeZoneInfo zone)
     public async ValueTask WriteAsync(NoticeRequest request, Func<CancellationToken, ValueTask<Stream>> openOriginal,
         OriginalMessage.Sink sink, CancellationToken cancellationToken)
     {
-        var envelope = request.Original.Envelope;
-        // Postfix 20140718: with smtputf8_enable every notice is 8bit (addresses and $myhostname may be UTF-8).
-        var encoding = settings.Smtputf8Enable || envelope.Body8Bit ? "8bit" : "7bit";
-        bool eightBit = encoding == "8bit";
+        bool eightBit = UsesEightBitMime(request.Original.Envelope);
         var boundary = string.Create(CultureInfo.InvariantCulture,
             $"{request.Original.Id.Value}.{request.Now.ToUnixTimeSeconds()}/{settings.MyHostname}");
         string? originalMessageId = settings.ThreadedBounces ? await FindMessageIdAsync(openOriginal, cancellationToken).ConfigureAwait(false) : null;
 
         var text = new StringBuilder(2048);
-        WriteHeaders(text, request, boundary, encoding, originalMessageId);
+        WriteHeaders(text, request, boundary, originalMessageId);
         WriteNotification(text, request, boundary, eightBit);
         WriteDeliveryReport(text, request, boundary, eightBit);
         await sink(Encoding.UTF8.GetBytes(text.ToString()), cancellationToken).ConfigureAwait(false);
-
-        text.Clear();
         await WriteOriginalAsync(request, boundary, eightBit, openOriginal, sink, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The notice's MIME encoding (bounce_mail_alloc()): with smtputf8_enable every notice is 8bit, since addresses
+    /// and $myhostname may be UTF-8 (Postfix fix 20140718); otherwise it follows the original's body.
+    /// </summary>
+    public bool UsesEightBitMime(Envelope original) => settings.Smtputf8Enable || original.Body8Bit;
+
+    /// <summary>Whether the notice as a whole is declared 8bit (its top-level Content-Transfer-Encoding).</summary>
+    public bool DeclaresEightBit(NoticeRequest request) => UsesEightBitMime(request.Original.Envelope) || request.Template.HasEightBitText;
 
     /// <summary>The notice's Message-Id: (cleanup's form, so the notice looks like any mail posted here).</summary>
     public string MessageId(NoticeRequest request) =>
         $"<{CleanupHeaders.MessageIdValue(settings.MyHostname, request.NoticeId, request.Now)}>";
 
-    private void WriteHeaders(StringBuilder text, NoticeRequest request, string boundary, string encoding, string? originalMessageId)
+    private void WriteHeaders(StringBuilder text, NoticeRequest request, string boundary, string? originalMessageId)
     {
         var date = MailDate.Format(request.Now, zone);
         // cleanup(8) prepends these for mail that bounce(8) posts (post_mail.c).
@@ -65,7 +69,7 @@ internal sealed class NoticeComposer(NoticeSettings settings, TimeZoneInfo zone)
         Line(text, "MIME-Version: 1.0");
         Line(text, "Content-Type: multipart/report; report-type=delivery-status;");
         Line(text, $"\tboundary=\"{boundary}\"");
-        Line(text, $"Content-Transfer-Encoding: {(encoding == "7bit" && request.Template.HasEightBitText ? "8bit" : encoding)}");
+        Line(text, $"Content-Transfer-Encoding: {(DeclaresEightBit(request) ? "8bit" : "7bit")}");
         // cleanup(8) adds the missing Message-Id: at the end of the header section.
         Line(text, $"Message-Id: {MessageId(request)}");
         Line(text, "");
