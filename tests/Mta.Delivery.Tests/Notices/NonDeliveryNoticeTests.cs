@@ -200,4 +200,18 @@ public sealed class NonDeliveryNoticeTests : IAsyncLifetime
         Assert.DoesNotContain("Content-Transfer-Encoding: 8bit", Encoding.ASCII.GetString(raw));
         Assert.False(queued.Envelope.Body8Bit);
     }
+
+    [Fact]
+    public async Task QueueFailureIsLoggedAndThrownSoTheRecipientIsKept()
+    {
+        var original = await _bed.EnqueueAsync("alice@example.org", "bob@remote.example");
+        // The store can no longer create message bodies: a full or broken disk.
+        Directory.Delete(Path.Combine(_bed.QueueDirectory, "body"), recursive: true);
+
+        await Assert.ThrowsAsync<QueueUnavailableException>(async () =>
+            await _bed.Notifier.BounceAsync(original, [NoticeTestBed.Rejected(0, "bob@remote.example")], default));
+
+        var line = Assert.Single(_bed.LogLines);
+        Assert.Contains($" postfix/bounce[{Environment.ProcessId}]: warning: {original.Id.Value}: sender notification failed to alice@example.org: ", line);
+    }
 }

@@ -30,6 +30,9 @@ public sealed class NoticeTestBed : IAsyncDisposable
 
     public FileQueueStore Store { get; }
 
+    /// <summary>The queue_directory (tests break it to see how failures are reported).</summary>
+    public string QueueDirectory => _directory;
+
     public NoticeSettings Settings { get; }
 
     public BounceNotifier Notifier { get; }
