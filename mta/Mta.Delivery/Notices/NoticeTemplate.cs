@@ -77,13 +77,6 @@ public sealed partial record NoticeTemplate(NoticeKind Kind, string Subject, str
         "                   The mail system",
     ]);
 
-    public static NoticeTemplate For(NoticeKind kind) => kind switch
-    {
-        NoticeKind.Failure => Failure,
-        NoticeKind.Delay => Delay,
-        _ => Success,
-    };
-
     /// <summary>The Subject: for a notice to the sender or a postmaster copy.</summary>
     public string SubjectFor(bool postmasterCopy) => postmasterCopy && PostmasterSubject is not null ? PostmasterSubject : Subject;
 

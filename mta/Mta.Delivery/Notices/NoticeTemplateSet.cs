@@ -4,11 +4,4 @@ namespace Mta.Delivery.Notices;
 public sealed record NoticeTemplateSet(NoticeTemplate Failure, NoticeTemplate Delay, NoticeTemplate Success)
 {
     public static readonly NoticeTemplateSet BuiltIn = new(NoticeTemplate.Failure, NoticeTemplate.Delay, NoticeTemplate.Success);
-
-    public NoticeTemplate For(NoticeKind kind) => kind switch
-    {
-        NoticeKind.Failure => Failure,
-        NoticeKind.Delay => Delay,
-        _ => Success,
-    };
 }
