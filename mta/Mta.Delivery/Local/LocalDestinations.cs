@@ -36,7 +36,7 @@ public sealed class LocalDestinations(LocalSettings settings)
 
         if (path.EndsWith('/'))
         {
-            var result = await MaildirFile.DeliverAsync(path, Copier(job, state, MailCopyOptions.Maildir), ct);
+            var result = await MaildirFile.DeliverAsync(path, settings.MailboxSizeLimit, Copier(job, state, MailCopyOptions.Maildir), ct);
             job.Report(state, result.Succeeded
                 ? RecipientOutcome.Delivered("2.0.0", "delivered to maildir")
                 : Failure(result, $"maildir delivery failed: {result.Why}"));
@@ -63,7 +63,7 @@ public sealed class LocalDestinations(LocalSettings settings)
         }
         if (path.EndsWith('/'))
         {
-            var result = await MaildirFile.DeliverAsync(path, Copier(job, state, MailCopyOptions.Maildir), ct);
+            var result = await MaildirFile.DeliverAsync(path, settings.MailboxSizeLimit, Copier(job, state, MailCopyOptions.Maildir), ct);
             job.Report(state, result.Succeeded
                 ? RecipientOutcome.Delivered("2.0.0", "delivered to maildir")
                 : Failure(result, $"maildir delivery failed: {result.Why}"));

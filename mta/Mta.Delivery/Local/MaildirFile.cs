@@ -14,7 +14,8 @@ public static class MaildirFile
     private static long _counter;
     private static readonly string HostPart = SafeHostName(Environment.MachineName);
 
-    public static async ValueTask<MailboxWriteResult> DeliverAsync(string maildir, Func<Stream, CancellationToken, ValueTask> copy,
+    /// <summary>Writes the message into maildir/new; <paramref name="sizeLimit"/> (0 = none) caps the message file as Postfix's file size limit does.</summary>
+    public static async ValueTask<MailboxWriteResult> DeliverAsync(string maildir, long sizeLimit, Func<Stream, CancellationToken, ValueTask> copy,
         CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
@@ -41,6 +42,12 @@ public static class MaildirFile
             {
                 await copy(stream, cancellationToken);
                 await stream.FlushAsync(cancellationToken);
+                if (sizeLimit > 0 && stream.Length > sizeLimit)
+                {
+                    await stream.DisposeAsync();
+                    TryDelete(tmpFile);
+                    return MailboxWriteResult.Failed("5.2.2", "error writing message: File too large");
+                }
                 stream.Flush(flushToDisk: true);
             }
             File.Move(tmpFile, newFile, overwrite: false);
