@@ -30,7 +30,7 @@ public sealed class AgentHarness : IAsyncDisposable
             local_recipient_maps = texthash:{Root}/users $alias_maps
             mail_spool_directory = {Spool}
             deliver_lock_attempts = 1
-            """ + "\n" + mainCf;
+            """ + "\n" + mainCf.Replace("{root}", Root);
         Parameters = new ParameterSet(ParameterCatalogue.All, MainCfFile.Parse(text, Path.Combine(Root, "main.cf")));
         Directory.CreateDirectory(DaveHome);
         System.IO.File.WriteAllText(PasswdPath, $"dave:x:1000:1000:Dave:{DaveHome}:/bin/sh\n");
@@ -40,6 +40,9 @@ public sealed class AgentHarness : IAsyncDisposable
     public string Root { get; }
     public string Spool { get; }
     public string AliasesPath => Path.Combine(Root, "aliases");
+
+    /// <summary>Where virtual tests put virtual_mailbox_base ("{root}/vmail" in main.cf text).</summary>
+    public string VirtualBase => Path.Combine(Root, "vmail");
     public ParameterSet Parameters { get; }
     public IMailQueue Queue { get; }
     public TestLog Log { get; } = new();
