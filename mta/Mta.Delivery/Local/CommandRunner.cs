@@ -34,18 +34,11 @@ public sealed class CommandRunner(string shell, TimeSpan timeLimit, string? work
         var readErr = ReadLimitedAsync(process.StandardError, output);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(timeLimit);
+        // Feed standard input on the side: a command that never reads must not hold us past the time limit.
+        var feeding = FeedAsync(process, writeInput, timeout.Token);
         bool timedOut = false;
         try
         {
-            try
-            {
-                await writeInput(process.StandardInput.BaseStream, timeout.Token);
-                process.StandardInput.Close();
-            }
-            catch (IOException)
-            {
-                // EPIPE: the command stopped reading; its exit status decides, as in Postfix.
-            }
             await process.WaitForExitAsync(timeout.Token);
             await Task.WhenAll(readOut, readErr).WaitAsync(timeout.Token);
         }
@@ -57,6 +50,7 @@ public sealed class CommandRunner(string shell, TimeSpan timeLimit, string? work
             if (!timedOut)
                 throw;
         }
+        await feeding;
 
         string log = Printable(output);
         string suffix = log.Length > 0 ? ". Command output: " + log : "";
@@ -73,6 +67,19 @@ public sealed class CommandRunner(string shell, TimeSpan timeLimit, string? work
             return known.Dsn[0] == '4' ? RecipientOutcome.Deferred(known.Dsn, reason) : RecipientOutcome.Bounced(known.Dsn, reason);
         }
         return RecipientOutcome.Bounced("5.3.0", $"Command died with status {status}: \"{command}\"{suffix}");
+    }
+
+    private static async Task FeedAsync(Process process, Func<Stream, CancellationToken, ValueTask> writeInput, CancellationToken ct)
+    {
+        try
+        {
+            await writeInput(process.StandardInput.BaseStream, ct);
+            process.StandardInput.Close();
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // EPIPE (the command stopped reading) or the time limit: the exit status or the limit decides, as in Postfix.
+        }
     }
 
     private ProcessStartInfo BuildStartInfo(string command, IReadOnlyDictionary<string, string> environment)
@@ -101,14 +108,14 @@ public sealed class CommandRunner(string shell, TimeSpan timeLimit, string? work
         }
         if (!string.IsNullOrEmpty(workingDirectory))
             start.WorkingDirectory = workingDirectory;
-        // Postfix runs commands with a clean environment (export_environment plus the delivery variables).
-        var keep = new[] { "TZ", "LANG", "PATH" };
+        // Postfix runs commands with a clean environment: export_environment, PATH=_PATH_DEFPATH and the delivery variables.
+        var keep = new[] { "TZ", "MAIL_CONFIG", "LANG" };
         foreach (var name in start.Environment.Keys.ToList())
         {
             if (!keep.Contains(name, StringComparer.Ordinal))
                 start.Environment.Remove(name);
         }
-        start.Environment.TryAdd("PATH", "/usr/bin:/bin");
+        start.Environment["PATH"] = "/usr/bin:/bin";
         foreach (var (name, value) in environment)
             start.Environment[name] = value;
         return start;

@@ -65,13 +65,23 @@ public sealed class LocalDeliveryAgent : IDeliveryAgent
                 Sender = request.Sender,
                 OriginalRecipient = original,
             };
-            await _expander.DeliverRecipientAsync(job, state, cancellationToken);
+            try
+            {
+                await _expander.DeliverRecipientAsync(job, state, cancellationToken);
+            }
+            catch (Exception e) when (e is TableLookupException or IOException or UnauthorizedAccessException)
+            {
+                // A table or file failed mid-expansion: try the whole recipient again later, as Postfix defers it.
+                Warn(e.Message);
+                results.Add(new RecipientResult(recipient.Index, RecipientOutcome.Deferred("4.3.0", "mail system configuration error"), "local"));
+                continue;
+            }
             results.AddRange(job.Results);
             forwards.AddRange(job.Forwards);
             if (job.Results.Count == 0 && job.Forwards.Count == 0)
             {
-                // Every destination was a duplicate of one already handled for this recipient.
-                results.Add(new RecipientResult(recipient.Index, RecipientOutcome.Delivered("2.0.0", "delivered"), "local"));
+                // An expansion whose destinations were all duplicates (an :include: of itself): nothing left to do.
+                results.Add(new RecipientResult(recipient.Index, RecipientOutcome.Delivered("2.0.0", "alias expanded"), "local"));
             }
         }
         if (forwards.Count > 0)

@@ -25,7 +25,7 @@ public sealed class MessageForwarder(IQueueStore queue, bool prependDeliveredTo)
                 var id = await QueueAsync(request, members, cancellationToken);
                 outcome = RecipientOutcome.Delivered("2.0.0", $"forwarded as {id}");
             }
-            catch (Exception e) when (e is QueueUnavailableException or IOException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 outcome = RecipientOutcome.Deferred("4.3.0", $"mail forwarding error: {e.Message}");
             }

@@ -178,4 +178,18 @@ public sealed class LocalAliasTests
         Assert.Equal(RecipientStatus.Deferred, r.Outcome.Status);
         Assert.Equal("alias database unavailable", r.Outcome.Reason);
     }
+
+    [Fact]
+    public async Task DotForwardWithTheExtensionIsPreferred()
+    {
+        await using var h = new AgentHarness("recipient_delimiter = +");
+        await File.WriteAllTextAsync(Path.Combine(h.DaveHome, ".forward+lists"), "lists@remote.example\n");
+        await File.WriteAllTextAsync(Path.Combine(h.DaveHome, ".forward"), "home@remote.example\n");
+
+        var withExtension = Assert.Single(await Deliver(h, "dave+lists@example.com"));
+        var without = Assert.Single(await Deliver(h, "dave@example.com"));
+
+        Assert.Equal("lists@remote.example", withExtension.FinalAddress);
+        Assert.Equal("home@remote.example", without.FinalAddress);
+    }
 }

@@ -125,4 +125,17 @@ public sealed class LocalCommandAndFileTests
         Assert.Equal("5.3.0", r.Outcome.Dsn);
         Assert.Equal("Command time limit exceeded: \"sleep 30\"", r.Outcome.Reason);
     }
+
+    [Fact]
+    public async Task CommandThatNeverReadsALargeMessageStillHitsTheTimeLimit()
+    {
+        await using var h = new AgentHarness("command_time_limit = 1s");
+        await File.WriteAllTextAsync(h.AliasesPath, "slow: \"|sleep 30\"\n");
+        var big = AgentHarness.Message(string.Concat(Enumerable.Repeat(new string('x', 998) + "\r\n", 1000)));
+
+        var results = await h.LocalAgent().DeliverAsync(AgentHarness.Request(big, "s@remote.example", "local", "x", "slow@example.com"), default)
+            .AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("Command time limit exceeded: \"sleep 30\"", Assert.Single(results).Outcome.Reason);
+    }
 }
