@@ -24,8 +24,8 @@ public sealed class LocalDestinations(LocalSettings settings)
         state = state with { UserAttributes = state.UserAttributes ?? user.Passwd };
         if (settings.MailboxCommand.Length > 0)
         {
-            var command = LocalAttributes.Expand(settings.MailboxCommand, state, settings) ?? settings.MailboxCommand;
-            await RunCommandAsync(job, state, command, ct);
+            // mailbox_command is not $-expanded (Postfix leaves $VARIABLES to the shell).
+            await RunCommandAsync(job, state, settings.MailboxCommand, ct);
             return;
         }
         string path;

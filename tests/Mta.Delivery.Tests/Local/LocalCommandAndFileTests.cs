@@ -138,4 +138,30 @@ public sealed class LocalCommandAndFileTests
 
         Assert.Equal("Command time limit exceeded: \"sleep 30\"", Assert.Single(results).Outcome.Reason);
     }
+
+    [Fact]
+    public async Task MailboxCommandDeliversEveryMailboxUserThroughTheShell()
+    {
+        await using var h = new AgentHarness("mailbox_command = cat > {root}/mbox-$USER");
+
+        var r = await DeliverOne(h, "alice@example.com");
+
+        Assert.Equal($"delivered to command: cat > {h.Root}/mbox-$USER", r.Outcome.Reason);
+        Assert.Contains("\nDelivered-To: alice@example.com\n", await File.ReadAllTextAsync(Path.Combine(h.Root, "mbox-alice")));
+        Assert.False(File.Exists(h.SpoolFile("alice")));
+    }
+
+    [Fact]
+    public async Task DotForwardMayUseHomeRelativeFilesAndCommands()
+    {
+        await using var h = new AgentHarness();
+        await File.WriteAllTextAsync(Path.Combine(h.DaveHome, ".forward"), "~/saved, \"|echo $HOME > $HOME/where\"\n");
+
+        var results = await h.LocalAgent().DeliverAsync(
+            AgentHarness.Request(AgentHarness.Message(), "s@remote.example", "local", "x", "dave@example.com"), default);
+
+        Assert.Equal([$"delivered to file: {h.DaveHome}/saved", "delivered to command: echo $HOME > $HOME/where"],
+            results.Select(r => r.Outcome.Reason).ToArray());
+        Assert.Equal(h.DaveHome + "\n", await File.ReadAllTextAsync(Path.Combine(h.DaveHome, "where")));
+    }
 }
