@@ -192,4 +192,20 @@ public sealed class LocalAliasTests
         Assert.Equal("lists@remote.example", withExtension.FinalAddress);
         Assert.Equal("home@remote.example", without.FinalAddress);
     }
+
+    [Fact]
+    public async Task ForwardDefersWhenTheQueueCannotTakeTheMessage()
+    {
+        await using var h = new AgentHarness(aliases: "fwd: someone@remote.example\n");
+        var agent = h.LocalAgent();
+        Directory.Delete(Path.Combine(h.Root, "queue"), recursive: true);
+
+        var r = Assert.Single(await agent.DeliverAsync(
+            AgentHarness.Request(AgentHarness.Message(), "s@remote.example", "local", "x", "fwd@example.com"), default));
+
+        Assert.Equal(RecipientStatus.Deferred, r.Outcome.Status);
+        Assert.Equal("4.3.0", r.Outcome.Dsn);
+        Assert.StartsWith("mail forwarding error: ", r.Outcome.Reason);
+        Assert.Equal("someone@remote.example", r.FinalAddress);
+    }
 }
