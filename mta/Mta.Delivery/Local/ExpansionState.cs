@@ -36,6 +36,9 @@ public sealed record ExpansionState
     /// <summary>Whose rights and home apply (the user whose .forward is expanded, or the recipient).</summary>
     public PasswdEntry? UserAttributes { get; init; }
 
+    /// <summary>"\user": deliver to the user's mailbox, bypassing aliases and .forward.</summary>
+    public bool MailboxOnly { get; init; }
+
     /// <summary>True when delivering to an owner- list (DSN ENVID/RET are not propagated).</summary>
     public bool IsList { get; init; }
 

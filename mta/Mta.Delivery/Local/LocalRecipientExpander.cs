@@ -89,6 +89,11 @@ public sealed class LocalRecipientExpander(
     private async ValueTask SwitchAsync(RecipientJob job, ExpansionState state, CancellationToken ct)
     {
         state = state.Deeper() with { Unmatched = null };
+        if (state.MailboxOnly)
+        {
+            await DeliverMailboxOrUnknownAsync(job, state, ct);
+            return;
+        }
         if (await TryAliasAsync(job, state, state.Local, ct))
             return;
         if (state.Extension is not null)
@@ -109,6 +114,12 @@ public sealed class LocalRecipientExpander(
             Forward(job, state);
             return;
         }
+        await DeliverMailboxOrUnknownAsync(job, state, ct, tryDotForward: true);
+    }
+
+    // .forward (for UNIX users), then the mailbox; a name nobody knows bounces.
+    private async ValueTask DeliverMailboxOrUnknownAsync(RecipientJob job, ExpansionState state, CancellationToken ct, bool tryDotForward = false)
+    {
         var user = await users.FindAsync(state.User, state.Address, ct);
         if (user.Lookup is { } lookupError)
         {
@@ -116,7 +127,7 @@ public sealed class LocalRecipientExpander(
             job.Report(state, RecipientOutcome.Deferred("4.0.0", "user lookup error"));
             return;
         }
-        if (user.Passwd is { } pw)
+        if (tryDotForward && user.Passwd is { } pw)
         {
             var userState = state with { UserAttributes = pw };
             if (await new DotForwardReader(settings).TryDeliverAsync(job, userState, this, ct))
@@ -225,7 +236,7 @@ public sealed class LocalRecipientExpander(
     /// <summary>deliver_resolve_tree(): an address; local ones recurse, others are forwarded.</summary>
     private async ValueTask ResolveAsync(RecipientJob job, ExpansionState state, string address, CancellationToken ct)
     {
-        state = state.Deeper();
+        state = state.Deeper() with { MailboxOnly = address.StartsWith('\\') };
         address = Qualify(address.TrimStart('\\'));
         if (state.Unmatched is { Length: > 0 } ext && settings.RecipientDelimiter.Length > 0)
         {

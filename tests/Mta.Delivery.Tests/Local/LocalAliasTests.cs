@@ -208,4 +208,17 @@ public sealed class LocalAliasTests
         Assert.StartsWith("mail forwarding error: ", r.Outcome.Reason);
         Assert.Equal("someone@remote.example", r.FinalAddress);
     }
+
+    [Fact]
+    public async Task BackslashUserSkipsThatUsersAliasAndForward()
+    {
+        await using var h = new AgentHarness(aliases: "alice: \\bob\nbob: carol\n");
+
+        var r = Assert.Single(await Deliver(h, "alice@example.com"));
+
+        Assert.Equal("bob@example.com", r.FinalAddress);
+        Assert.Equal("delivered to mailbox", r.Outcome.Reason);
+        Assert.True(File.Exists(h.SpoolFile("bob")));
+        Assert.False(File.Exists(h.SpoolFile("carol")));
+    }
 }
