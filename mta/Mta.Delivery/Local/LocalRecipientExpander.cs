@@ -138,6 +138,31 @@ public sealed class LocalRecipientExpander(
             await destinations.DeliverToMailboxAsync(job, state, user, ct);
             return;
         }
+        await DeliverUnknownAsync(job, state, ct);
+    }
+
+    /// <summary>deliver_unknown(): fallback_transport (not supported: defers), luser_relay, else "unknown user".</summary>
+    private async ValueTask DeliverUnknownAsync(RecipientJob job, ExpansionState state, CancellationToken ct)
+    {
+        if (settings.FallbackTransport.Length > 0 || settings.FallbackTransportMaps.Count > 0)
+        {
+            job.Report(state, RecipientOutcome.Deferred("4.3.5",
+                "mail system configuration error: fallback_transport and fallback_transport_maps are not supported by this local delivery agent"));
+            return;
+        }
+        if (settings.LuserRelay.Length > 0)
+        {
+            var relay = LocalAttributes.Expand(settings.LuserRelay, state, settings);
+            if (relay is null)
+            {
+                warn($"bad luser_relay value: {settings.LuserRelay}");
+                job.Report(state, RecipientOutcome.Deferred("4.3.5", "mail system configuration error"));
+                return;
+            }
+            foreach (var destination in AliasValueTokenizer.Split(relay))
+                await DeliverTokenAsync(job, state with { Unmatched = null }, destination, ct);
+            return;
+        }
         job.Report(state, RecipientOutcome.Bounced("5.1.1", $"unknown user: \"{state.Local}\""));
     }
 

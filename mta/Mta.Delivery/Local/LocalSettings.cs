@@ -26,6 +26,9 @@ public sealed record LocalSettings
     public required string MailboxTransport { get; init; }
     public required IReadOnlyList<string> MailboxTransportMaps { get; init; }
     public required string MailboxCommand { get; init; }
+    public required string FallbackTransport { get; init; }
+    public required IReadOnlyList<string> FallbackTransportMaps { get; init; }
+    public required string LuserRelay { get; init; }
     public required string ForwardPath { get; init; }
     public required TimeSpan CommandTimeLimit { get; init; }
     public required string LocalCommandShell { get; init; }
@@ -65,6 +68,9 @@ public sealed record LocalSettings
             ForwardPath = p.GetRaw(C.ForwardPath.Name) ?? C.ForwardPath.DefaultText,
             CommandTimeLimit = p.Get(C.CommandTimeLimit),
             LocalCommandShell = p.Get(C.LocalCommandShell),
+            FallbackTransport = p.Get(C.FallbackTransport),
+            FallbackTransportMaps = p.Get(C.FallbackTransportMaps),
+            LuserRelay = p.GetRaw(C.LuserRelay.Name) ?? "",
             CommandExecutionDirectory = p.GetRaw(C.CommandExecutionDirectory.Name) ?? "",
             CommandExpansionFilter = p.Get(C.CommandExpansionFilter),
             MailboxSizeLimit = p.Get(C.MailboxSizeLimit),

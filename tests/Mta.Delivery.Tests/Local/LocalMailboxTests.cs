@@ -171,4 +171,16 @@ public sealed class LocalMailboxTests
         Assert.Equal("5.4.6", r.Outcome.Dsn);
         Assert.Equal("mail forwarding loop for alice@example.com", r.Outcome.Reason);
     }
+
+    [Fact]
+    public async Task LuserRelayTakesMailForUnknownUsers()
+    {
+        await using var h = new AgentHarness("luser_relay = catchall+$local@remote.example");
+
+        var r = Assert.Single(await h.LocalAgent().DeliverAsync(
+            AgentHarness.Request(AgentHarness.Message(), "s@remote.example", "local", "x", "stranger@example.com"), default));
+
+        Assert.Equal("catchall+stranger@remote.example", r.FinalAddress);
+        Assert.StartsWith("forwarded as ", r.Outcome.Reason);
+    }
 }
