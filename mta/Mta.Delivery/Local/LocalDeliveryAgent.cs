@@ -46,7 +46,7 @@ public sealed class LocalDeliveryAgent : IDeliveryAgent
             await using var body = await request.OpenBody(cancellationToken);
             loop = await DeliveredToHeaders.ReadAsync(body, cancellationToken);
         }
-        catch (Exception e) when (e is IOException or FileNotFoundException)
+        catch (IOException e)
         {
             return request.Recipients
                 .Select(r => new RecipientResult(r.Index, RecipientOutcome.Deferred("4.3.0", $"error reading message: {e.Message}"), "local"))

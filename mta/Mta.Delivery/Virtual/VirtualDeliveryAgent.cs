@@ -34,7 +34,7 @@ public sealed class VirtualDeliveryAgent : IDeliveryAgent
             await using var body = await request.OpenBody(cancellationToken);
             loop = await DeliveredToHeaders.ReadAsync(body, cancellationToken);
         }
-        catch (Exception e) when (e is IOException or FileNotFoundException)
+        catch (IOException e)
         {
             return request.Recipients
                 .Select(r => new RecipientResult(r.Index, RecipientOutcome.Deferred("4.3.0", $"error reading message: {e.Message}"), Relay))
@@ -80,7 +80,15 @@ public sealed class VirtualDeliveryAgent : IDeliveryAgent
                 ? RecipientOutcome.Delivered("2.0.0", "delivered to maildir")
                 : Failure(result, $"maildir delivery failed: {result.Why}");
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Deferred rather than bounced: a spool permission problem is the operator's to fix, not the sender's.
+            return RecipientOutcome.Deferred("4.2.0", $"cannot update mailbox {path} for user {user}. cannot create directory: {e.Message}");
+        }
         var written = await MboxFile.AppendAsync(path, _settings.Locking, _settings.MailboxLimit, dotLockMayFail: false,
             Copier(request, MailCopyOptions.Mbox, envelope), cancellationToken);
         return written.Succeeded
