@@ -141,7 +141,7 @@ public sealed class LocalRecipientExpander(
         await DeliverUnknownAsync(job, state, ct);
     }
 
-    /// <summary>deliver_unknown(): fallback_transport (not supported: defers), luser_relay, else "unknown user".</summary>
+    /// <summary>deliver_unknown(): fallback_transport (not supported: defers), luser_relay, required names, else "unknown user".</summary>
     private async ValueTask DeliverUnknownAsync(RecipientJob job, ExpansionState state, CancellationToken ct)
     {
         if (settings.FallbackTransport.Length > 0 || settings.FallbackTransportMaps.Count > 0)
@@ -159,8 +159,15 @@ public sealed class LocalRecipientExpander(
                 job.Report(state, RecipientOutcome.Deferred("4.3.5", "mail system configuration error"));
                 return;
             }
-            foreach (var destination in AliasValueTokenizer.Split(relay))
-                await DeliverTokenAsync(job, state with { Unmatched = null }, destination, ct);
+            // One address: "|stuff" and "/stuff" get no special treatment here.
+            await ResolveAsync(job, state with { Unmatched = null }, relay.Trim(), ct);
+            return;
+        }
+        if (state.Local is "mailer-daemon" or "postmaster")
+        {
+            // RFC 5321 requires these names: without an alias the mail is tossed with a warning, never bounced.
+            warn($"required alias not found: {state.Local}");
+            job.Report(state, RecipientOutcome.Delivered("2.0.0", "discarded"));
             return;
         }
         job.Report(state, RecipientOutcome.Bounced("5.1.1", $"unknown user: \"{state.Local}\""));

@@ -183,4 +183,16 @@ public sealed class LocalMailboxTests
         Assert.Equal("catchall+stranger@remote.example", r.FinalAddress);
         Assert.StartsWith("forwarded as ", r.Outcome.Reason);
     }
+
+    [Fact]
+    public async Task PostmasterWithoutAnAliasIsDiscardedWithAWarning()
+    {
+        await using var h = new AgentHarness();
+
+        var r = Assert.Single(await h.LocalAgent().DeliverAsync(
+            AgentHarness.Request(AgentHarness.Message(), "s@remote.example", "local", "x", "Postmaster@example.com"), default));
+
+        Assert.Equal(RecipientOutcome.Delivered("2.0.0", "discarded"), r.Outcome);
+        Assert.Contains(h.Log.Lines, l => l == "postfix/local: warning: required alias not found: postmaster");
+    }
 }
