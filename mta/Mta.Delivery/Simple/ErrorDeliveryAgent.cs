@@ -6,7 +6,7 @@ namespace Mta.Delivery.Simple;
 /// <summary>
 /// error(8): fails every recipient with the next-hop text ("error:5.1.1 no such list" or "error:no such list";
 /// the default status is 5.0.0). Run as the master.cf service "retry" (Postfix's retry service is this same
-/// program) it defers instead, with a 4.x.x status. relay=none.
+/// program) it defers instead (default 4.0.0). A code of the other class is replaced by the default. relay=none.
 /// </summary>
 public sealed class ErrorDeliveryAgent(AgentContext context) : IDeliveryAgent
 {
@@ -16,12 +16,17 @@ public sealed class ErrorDeliveryAgent(AgentContext context) : IDeliveryAgent
     {
         cancellationToken.ThrowIfCancellationRequested();
         bool retry = string.Equals(context.Service.Name, RetryService, StringComparison.Ordinal);
-        var (dsn, text) = DsnText.Split(request.Nexthop, retry ? "4.0.0" : "5.0.0");
+        var defaultDsn = retry ? "4.0.0" : "5.0.0";
+        var (dsn, text) = DsnText.Split(request.Nexthop, defaultDsn);
         if (text.Length == 0)
             text = "unknown mail transport error";
-        var outcome = retry
-            ? RecipientOutcome.Deferred("4" + dsn[1..], text)
-            : dsn[0] == '4' ? RecipientOutcome.Deferred(dsn, text) : RecipientOutcome.Bounced(dsn, text);
+        if (dsn[0] != defaultDsn[0])
+        {
+            // bounce_append()/defer_append() keep their own class: a wrong-class code is replaced, with a warning.
+            context.Log.Write(context.ProgramName, $"warning: {(retry ? "defer_append" : "bounce_append")}: ignoring dsn code \"{dsn}\"");
+            dsn = defaultDsn;
+        }
+        var outcome = retry ? RecipientOutcome.Deferred(dsn, text) : RecipientOutcome.Bounced(dsn, text);
         IReadOnlyList<RecipientResult> results = request.Recipients
             .Select(r => new RecipientResult(r.Index, outcome, "none"))
             .ToList();

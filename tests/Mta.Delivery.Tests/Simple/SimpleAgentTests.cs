@@ -29,6 +29,7 @@ public sealed class SimpleAgentTests
     [InlineData("no such list", "5.0.0", "no such list")]
     [InlineData("5.1.1 mailbox gone", "5.1.1", "mailbox gone")]
     [InlineData("", "5.0.0", "unknown mail transport error")]
+    [InlineData("4.2.0 try later", "5.0.0", "try later")]
     public async Task ErrorBouncesWithTheNexthopText(string nexthop, string dsn, string reason)
     {
         await using var h = new AgentHarness();
@@ -42,7 +43,8 @@ public sealed class SimpleAgentTests
 
     [Theory]
     [InlineData("try later", "4.0.0", "try later")]
-    [InlineData("5.7.1 not now", "4.7.1", "not now")]
+    [InlineData("4.7.1 not now", "4.7.1", "not now")]
+    [InlineData("5.7.1 not now", "4.0.0", "not now")]
     public async Task RetryServiceDefersInstead(string nexthop, string dsn, string reason)
     {
         await using var h = new AgentHarness();
