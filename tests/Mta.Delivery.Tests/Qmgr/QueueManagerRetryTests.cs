@@ -109,10 +109,10 @@ public sealed class QueueManagerRetryTests
             ? ScriptedAgent.All(refused, "none")(request)
             : ScriptedAgent.All(RecipientOutcome.Delivered("2.0.0", "250 2.0.0 Ok"), Relay)(request);
         var first = await h.EnqueueAsync("alice@here.test", "a@down.test");
-        var second = await h.EnqueueAsync("alice@here.test", "b@down.test", "c@remote.test");
         h.Start();
-
         await h.WaitForDeferredAsync(first, 1);
+
+        var second = await h.EnqueueAsync("alice@here.test", "b@down.test", "c@remote.test");
         await h.WaitForDeferredAsync(second, 1);
         Assert.Single(h.Smtp.Calls, c => c.Nexthop == "down.test");
         Assert.Contains(h.Log.Lines, l => l.StartsWith($"postfix/smtp: {first}: to=<a@down.test>, relay=none, ", StringComparison.Ordinal)
