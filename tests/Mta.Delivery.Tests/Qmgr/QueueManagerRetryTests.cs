@@ -103,22 +103,38 @@ public sealed class QueueManagerRetryTests
     [Fact]
     public async Task UnreachableDestinationIsSuspendedAndFurtherJobsDeferredWithoutAnAttempt()
     {
-        await using var h = new QmgrHarness(("smtp_initial_destination_concurrency", "1"));
+        await using var h = new QmgrHarness(("smtp_initial_destination_concurrency", "1"), ("qmgr_message_active_limit", "1"));
         var refused = RecipientOutcome.Deferred("4.4.1", "connect to down.test[127.0.0.1]:25: Connection refused");
         h.Smtp.Script = request => request.Nexthop == "down.test"
             ? ScriptedAgent.All(refused, "none")(request)
             : ScriptedAgent.All(RecipientOutcome.Delivered("2.0.0", "250 2.0.0 Ok"), Relay)(request);
+        // One message at a time, oldest first: the first finds the destination down, the second finds it suspended.
         var first = await h.EnqueueAsync("alice@here.test", "a@down.test");
-        h.Start();
-        await h.WaitForDeferredAsync(first, 1);
-
+        h.Clock.Advance(TimeSpan.FromSeconds(1));
         var second = await h.EnqueueAsync("alice@here.test", "b@down.test", "c@remote.test");
+        h.Start();
+
+        await h.WaitForDeferredAsync(first, 1);
         await h.WaitForDeferredAsync(second, 1);
         Assert.Single(h.Smtp.Calls, c => c.Nexthop == "down.test");
         Assert.Contains(h.Log.Lines, l => l.StartsWith($"postfix/smtp: {first}: to=<a@down.test>, relay=none, ", StringComparison.Ordinal)
             && l.EndsWith("dsn=4.4.1, status=deferred (connect to down.test[127.0.0.1]:25: Connection refused)", StringComparison.Ordinal));
         Assert.Contains($"postfix/qmgr: {second}: to=<b@down.test>, relay=none, delay=0, delays=0/0/0/0, dsn=4.4.1, status=deferred (delivery temporarily suspended: connect to down.test[127.0.0.1]:25: Connection refused)", h.Log.Lines);
         Assert.Equal(RecipientStatus.Delivered, (await h.GetAsync(second))!.Recipients[1].Status);
+    }
+
+    [Fact]
+    public async Task SoftBounceKeepsPermanentFailuresDeferred()
+    {
+        await using var h = new QmgrHarness(("soft_bounce", "yes"));
+        h.Smtp.Script = ScriptedAgent.All(RecipientOutcome.Bounced("5.1.1", "host mx said: 550 5.1.1 Unknown"), Relay);
+        var id = await h.EnqueueAsync("alice@here.test", "nobody@remote.test");
+        h.Start();
+
+        await h.WaitForDeferredAsync(id, 1);
+        Assert.Contains($"postfix/smtp: {id}: to=<nobody@remote.test>, relay={Relay}, delay=0, delays=0/0/0/0, dsn=4.1.1, status=SOFTBOUNCE (host mx said: 550 5.1.1 Unknown)", h.Log.Lines);
+        Assert.Equal((RecipientStatus.Deferred, "4.1.1"), ((await h.GetAsync(id))!.Recipients[0].Status, (await h.GetAsync(id))!.Recipients[0].Dsn));
+        Assert.Empty(h.Notifier.Notices);
     }
 
     [Fact]
@@ -150,9 +166,10 @@ public sealed class QueueManagerRetryTests
         Assert.Equal(QueueName.Active, message.Queue);
         Assert.Equal(RecipientStatus.Pending, message.Recipients[0].Status);
 
-        // The queue manager goes on with other mail.
-        var next = await h.EnqueueAsync("alice@here.test", "carol@remote.test");
-        await h.WaitForLineAsync($"postfix/qmgr: {next}: removed");
+        // The queue manager goes on: once the new holder hands the message back, it delivers it.
+        await h.Store.FinishAsync(takeover!, h.Clock.GetUtcNow(), default);
+        await h.WaitForLineAsync($"postfix/qmgr: {id}: removed");
+        Assert.Equal(2, h.Smtp.Calls.Count);
     }
 
     private static TimeSpan TimeParse(string text) => text[^1] switch

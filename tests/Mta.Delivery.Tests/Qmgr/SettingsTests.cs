@@ -15,8 +15,9 @@ public sealed class SettingsTests
         Assert.Equal(
             (TimeSpan.FromSeconds(300), TimeSpan.FromSeconds(4000), TimeSpan.FromSeconds(300), TimeSpan.FromDays(5), TimeSpan.FromDays(5), TimeSpan.Zero),
             (settings.MinimalBackoffTime, settings.MaximalBackoffTime, settings.QueueRunDelay, settings.MaximalQueueLifetime, settings.BounceQueueLifetime, settings.DelayWarningTime));
-        Assert.Equal((20000, 2, false, "postfix/qmgr"), (settings.MessageActiveLimit, settings.DelayLoggingResolution, settings.SoftBounce, settings.ProgramName));
+        Assert.Equal((200, 2, false, "postfix/qmgr"), (settings.MessagesInFlight, settings.DelayLoggingResolution, settings.SoftBounce, settings.ProgramName));
         Assert.Equal(TimeSpan.FromSeconds(15), settings.LeaseDuration);
+        Assert.Equal(50, QueueManagerSettings.From(Parameters(("qmgr_message_active_limit", "50"))).MessagesInFlight);
     }
 
     [Fact]
