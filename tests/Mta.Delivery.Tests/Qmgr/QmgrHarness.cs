@@ -25,6 +25,7 @@ public sealed class QmgrHarness : IAsyncDisposable
         Parameters = new ParameterSet(ParameterCatalogue.All)
             .WithOverrides(parameters.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)));
         Store = FileQueueStore.Open(new FileQueueStoreOptions(_directory) { Time = Clock });
+        Queue = Store;
     }
 
     public ManualClock Clock { get; } = new();
@@ -50,6 +51,9 @@ public sealed class QmgrHarness : IAsyncDisposable
     public Task<QueueId> EnqueueAsync(string sender, params string[] recipients) =>
         EnqueueAsync(sender, recipients.Select(r => new Recipient(r)).ToArray());
 
+    /// <summary>What the queue manager sees of the store (the store itself unless a test wraps it).</summary>
+    public IMailQueue Queue { get; set; }
+
     public void Start()
     {
         var transports = new Dictionary<string, Transport>
@@ -62,7 +66,7 @@ public sealed class QmgrHarness : IAsyncDisposable
             IdlePollMinimum = TimeSpan.FromMilliseconds(5),
             IdlePollMaximum = TimeSpan.FromMilliseconds(20),
         };
-        _qmgr = new QueueManager(Store, settings, transports, new DomainRouter(Routes), Notifier,
+        _qmgr = new QueueManager(Queue, settings, transports, new DomainRouter(Routes), Notifier,
             new InProcessDestinationSlots(Clock), new SingleShardLeases(Store), Log, "qmgr-test", Clock);
         _running = _qmgr.RunAsync(_stop.Token);
     }

@@ -138,6 +138,21 @@ public sealed class QueueManagerRetryTests
     }
 
     [Fact]
+    public async Task UnavailableQueueIsWaitedForThenMailFlows()
+    {
+        await using var h = new QmgrHarness();
+        var flaky = new FlakyQueue(h.Store) { Down = true };
+        h.Queue = flaky;
+        var id = await h.EnqueueAsync("alice@here.test", "bob@remote.test");
+        h.Start();
+
+        await h.WaitForAsync(() => flaky.FailedClaims >= 1, "a failed claim");
+        Assert.Contains("postfix/qmgr: warning: queue unavailable: queue store unavailable (test); trying again in 1s", h.Log.Lines);
+        flaky.Down = false;
+        await h.WaitForLineAsync($"postfix/qmgr: {id}: removed");
+    }
+
+    [Fact]
     public async Task LeaseLostMidDeliveryStopsQuietly()
     {
         await using var h = new QmgrHarness(("qmgr_message_active_limit", "1"));
