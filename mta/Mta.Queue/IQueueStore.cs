@@ -30,6 +30,12 @@ public interface IMessageWriter : IAsyncDisposable
 
     /// <summary>Makes the message durable and visible to the queue manager; throws <see cref="QueueUnavailableException"/> when the store cannot.</summary>
     ValueTask CommitAsync(Envelope envelope, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="CommitAsync"/>, straight into the hold queue (smtpd's HOLD action): the message is durable and
+    /// listed, but never scheduled until <c>postsuper -H</c> releases it. No window in which a queue manager could claim it.
+    /// </summary>
+    ValueTask CommitToHoldAsync(Envelope envelope, CancellationToken cancellationToken);
 }
 
 /// <summary>The store cannot take or keep mail right now (smtpd answers 451 4.3.0).</summary>

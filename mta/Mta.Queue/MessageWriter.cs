@@ -22,11 +22,17 @@ internal abstract class MessageWriter(QueueId id, IBodyWriter body) : IMessageWr
         return body.WriteAsync(content, cancellationToken);
     }
 
-    public async ValueTask CommitAsync(Envelope envelope, CancellationToken cancellationToken)
+    public ValueTask CommitAsync(Envelope envelope, CancellationToken cancellationToken) =>
+        CommitIntoAsync(envelope, QueueName.Incoming, cancellationToken);
+
+    public ValueTask CommitToHoldAsync(Envelope envelope, CancellationToken cancellationToken) =>
+        CommitIntoAsync(envelope, QueueName.Hold, cancellationToken);
+
+    private async ValueTask CommitIntoAsync(Envelope envelope, QueueName queue, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_committed) throw new InvalidOperationException($"{id}: already committed");
-        await CommitCoreAsync(envelope, cancellationToken).ConfigureAwait(false);
+        await CommitCoreAsync(envelope, queue, cancellationToken).ConfigureAwait(false);
         _committed = true;
     }
 
@@ -38,8 +44,11 @@ internal abstract class MessageWriter(QueueId id, IBodyWriter body) : IMessageWr
         if (!_committed) await DiscardBodyAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Makes envelope and body durable and visible together; throws <see cref="QueueUnavailableException"/> when it cannot.</summary>
-    protected abstract ValueTask CommitCoreAsync(Envelope envelope, CancellationToken cancellationToken);
+    /// <summary>
+    /// Makes envelope and body durable and visible together in <paramref name="queue"/> (incoming or hold);
+    /// throws <see cref="QueueUnavailableException"/> when it cannot.
+    /// </summary>
+    protected abstract ValueTask CommitCoreAsync(Envelope envelope, QueueName queue, CancellationToken cancellationToken);
 
     /// <summary>Removes whatever of the body reached storage before the writer was abandoned.</summary>
     protected abstract ValueTask DiscardBodyAsync();

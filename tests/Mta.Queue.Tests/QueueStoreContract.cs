@@ -146,12 +146,13 @@ public abstract class QueueStoreContract : IAsyncLifetime
     public async Task ExpiredLeaseIsTakenOverAndTheStaleHolderIsFencedOff()
     {
         var id = await EnqueueAsync("a@example.com", "b@example.com");
-        var stale = await Store.ClaimNextAsync("crashed", TimeSpan.FromMilliseconds(300), default);
+        // Long enough that a loaded machine still asks the peer before the lease runs out.
+        var stale = await Store.ClaimNextAsync("crashed", TimeSpan.FromMilliseconds(1500), default);
         Assert.NotNull(stale);
         var peer = await OpenAsync();
         Assert.Null(await peer.ClaimNextAsync("peer", LongLease, default));
 
-        await Task.Delay(450);
+        await Task.Delay(1700);
         var current = await peer.ClaimNextAsync("peer", LongLease, default);
         Assert.NotNull(current);
         Assert.Equal(id, current.Id);
@@ -232,6 +233,25 @@ public abstract class QueueStoreContract : IAsyncLifetime
         Assert.True(await Store.HoldAsync(id, default));
         await Assert.ThrowsAsync<LeaseLostException>(async () =>
             await Store.RecordOutcomeAsync(lease!, 0, RecipientOutcome.Delivered("2.0.0", "250 ok"), default));
+    }
+
+    [Fact]
+    public async Task MailCommittedToHoldIsKeptButNeverClaimedUntilReleased()
+    {
+        var id = Store.NewQueueId();
+        await using (var writer = await Store.BeginMessageAsync(id, default))
+        {
+            await writer.WriteAsync(Encoding.UTF8.GetBytes("Subject: held\r\n\r\nbody\r\n"), default);
+            await writer.CommitToHoldAsync(SampleEnvelope("a@example.com"), default);
+        }
+        Assert.Null(await Store.ClaimNextAsync("qmgr", LongLease, default));
+        Assert.Equal(QueueName.Hold, (await Store.GetAsync(id, default))!.Queue);
+        Assert.Equal(1, await DepthAsync(QueueName.Hold));
+        Assert.Equal(0, await DepthAsync(QueueName.Incoming));
+
+        Assert.True(await Store.ReleaseAsync(id, default));
+        Assert.Equal(id, (await Store.ClaimNextAsync("qmgr", LongLease, default))?.Id);
+        Assert.Equal("Subject: held\r\n\r\nbody\r\n", Encoding.UTF8.GetString(await ReadBodyAsync(Store, id)));
     }
 
     [Fact]

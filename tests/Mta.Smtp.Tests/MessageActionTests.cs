@@ -6,7 +6,7 @@ using Mta.Smtp.Tests.Support;
 
 namespace Mta.Smtp.Tests;
 
-/// <summary>Access-map actions applied by smtpd at end of data: DISCARD, REDIRECT, BCC, PREPEND.</summary>
+/// <summary>Access-map actions applied by smtpd at end of data: DISCARD, HOLD, REDIRECT, BCC, PREPEND.</summary>
 public sealed class MessageActionTests
 {
     private static SmtpdPolicy Policy(List<string>? log = null) => new(new SmtpdPolicySettings
@@ -17,7 +17,7 @@ public sealed class MessageActionTests
         InterfaceAddresses = [IPAddress.Parse("203.0.113.1")],
         SmtpdRecipientRestrictions = "check_recipient_access inline:{discard@example.com=DISCARD, "
             + "{redirect@example.com=REDIRECT boss@example.com}, {bcc@example.com=BCC audit@example.com}, "
-            + "{prepend@example.com=PREPEND X-Tagged: yes}}",
+            + "{prepend@example.com=PREPEND X-Tagged: yes}, {hold@example.com=HOLD quarantine}}",
     }, new LookupTableFactory(), new FakeDns(), log is null ? null : log.Add);
 
     /// <summary>One message to the given recipients; returns the final reply.</summary>
@@ -48,6 +48,25 @@ public sealed class MessageActionTests
         Assert.Contains(policyLog, l => l.Contains(": discard: RCPT from unknown[127.0.0.1]: <discard@example.com>: Recipient address triggers DISCARD action;"));
         await server.Log.WaitForAsync(l => l.StartsWith("disconnect from "));
         Assert.Empty(server.Store.FilesOnDisk);
+    }
+
+    [Fact]
+    public async Task HoldKeepsTheMessageInTheHoldQueue()
+    {
+        await using var server = await TestServer.StartAsync(policy: Policy());
+        var reply = await SendAsync(server, "alice@example.com", "hold@example.com");
+        Assert.Matches("^250 2.0.0 Ok: queued as ", reply);
+        Assert.True(server.Store.Held.ContainsKey(QueueId(reply)));
+        Assert.Equal(["alice@example.com", "hold@example.com"], server.Store.Committed[QueueId(reply)].Envelope.Recipients.Select(r => r.Address));
+    }
+
+    [Fact]
+    public async Task MessagesWithoutHoldAreNotHeld()
+    {
+        await using var server = await TestServer.StartAsync(policy: Policy());
+        var reply = await SendAsync(server, "alice@example.com");
+        Assert.True(server.Store.Committed.ContainsKey(QueueId(reply)));
+        Assert.Empty(server.Store.Held);
     }
 
     [Fact]

@@ -4,14 +4,14 @@ namespace Mta.Queue.File;
 
 /// <summary>
 /// One message being received into the file store. Commit makes the body durable (file and body/) and, at
-/// the same time, creates the state file in incoming/, marks it ready and makes it durable (file and
-/// incoming/): the fsyncs run side by side so the file system can commit them together. The message is
+/// the same time, creates the state file in incoming/ (hold/ for smtpd's HOLD action), marks it ready and makes
+/// it durable (file and directory): the fsyncs run side by side so the file system can commit them together. The message is
 /// acknowledged only when both are done; should the machine crash before, recovery drops the state file or
 /// (never marked ready) readers ignore it.
 /// </summary>
 internal sealed class FileMessageWriter(QueueId queueId, IBodyWriter bodyWriter, FileQueueLayout layout, IBodyStore bodies) : MessageWriter(queueId, bodyWriter)
 {
-    protected override async ValueTask CommitCoreAsync(Envelope envelope, CancellationToken cancellationToken)
+    protected override async ValueTask CommitCoreAsync(Envelope envelope, QueueName queue, CancellationToken cancellationToken)
     {
         var record = new MessageRecord
         {
@@ -23,7 +23,7 @@ internal sealed class FileMessageWriter(QueueId queueId, IBodyWriter bodyWriter,
         {
             var sealBody = Task.Run(async () => await Body.SealAsync(cancellationToken).ConfigureAwait(false), cancellationToken);
             var writeState = Task.Run(async () => await MessageFile.CreateReadyAsync(
-                layout.MessagePath(QueueName.Incoming, Id), layout.IncomingFlusher, record, cancellationToken).ConfigureAwait(false), cancellationToken);
+                layout.MessagePath(queue, Id), layout.FlusherFor(queue), record, cancellationToken).ConfigureAwait(false), cancellationToken);
             try
             {
                 await Task.WhenAll(sealBody, writeState).ConfigureAwait(false);
@@ -31,7 +31,7 @@ internal sealed class FileMessageWriter(QueueId queueId, IBodyWriter bodyWriter,
             catch when (writeState.IsCompletedSuccessfully)
             {
                 // The body failed but the state file is there: withdraw it so no message without a body exists.
-                System.IO.File.Delete(layout.MessagePath(QueueName.Incoming, Id));
+                System.IO.File.Delete(layout.MessagePath(queue, Id));
                 throw;
             }
         }

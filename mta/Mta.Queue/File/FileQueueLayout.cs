@@ -17,10 +17,21 @@ internal sealed class FileQueueLayout
         LockFile = Path.Combine(Root, "queue.lock");
         NodeFile = Path.Combine(Root, "idnode");
         IncomingFlusher = new DirectoryFlusher(Directory(QueueName.Incoming));
+        _holdFlusher = new DirectoryFlusher(Directory(QueueName.Hold));
     }
+
+    private readonly DirectoryFlusher _holdFlusher;
 
     /// <summary>Shared by all commits of this store instance, so concurrent enqueues share incoming/'s fsync.</summary>
     public DirectoryFlusher IncomingFlusher { get; }
+
+    /// <summary>The flusher for a queue new messages are committed into: incoming/, or hold/ for smtpd's HOLD action.</summary>
+    public DirectoryFlusher FlusherFor(QueueName queue) => queue switch
+    {
+        QueueName.Incoming => IncomingFlusher,
+        QueueName.Hold => _holdFlusher,
+        _ => throw new ArgumentOutOfRangeException(nameof(queue), queue, "new messages go to incoming or hold"),
+    };
 
     public string Root { get; }
     public string Temp { get; }

@@ -10,7 +10,7 @@ namespace Mta.Queue.Redis;
 /// </summary>
 internal sealed class RedisMessageWriter(QueueId queueId, IBodyWriter bodyWriter, RedisQueueStore store) : MessageWriter(queueId, bodyWriter)
 {
-    protected override async ValueTask CommitCoreAsync(Envelope envelope, CancellationToken cancellationToken)
+    protected override async ValueTask CommitCoreAsync(Envelope envelope, QueueName queue, CancellationToken cancellationToken)
     {
         var inline = Body as RedisBodyStore.BufferedBodyWriter;
         if (inline is null) await Body.SealAsync(cancellationToken).ConfigureAwait(false);
@@ -24,6 +24,7 @@ internal sealed class RedisMessageWriter(QueueId queueId, IBodyWriter bodyWriter
             now,
             inline is null ? "0" : "1",
             inline is null ? RedisValue.EmptyString : inline.Content,
+            queue.ToPostfixName(),
         ];
         await store.RunMessageScriptAsync(RedisScripts.Enqueue, Id, args, "enqueue", cancellationToken).ConfigureAwait(false);
         await store.WaitForReplicasAsync(Id, cancellationToken).ConfigureAwait(false);

@@ -104,6 +104,11 @@ public sealed partial class RedisQueueStore : IMailQueue
 
     public async ValueTask DisposeAsync() => await _connection.DisposeAsync().ConfigureAwait(false);
 
+    /// <summary>The store's connection and key prefix, shared by the fleet coordination (shard leases, destination slots).</summary>
+    internal IDatabase Database => _database;
+
+    internal string KeyPrefix => _options.KeyPrefix;
+
     internal long NowMilliseconds() => _options.Time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>Runs a script whose KEYS are the message's state and body keys and its shard's ten indexes.</summary>

@@ -19,13 +19,18 @@ internal static class RedisScripts
 
         """;
 
-    /// <summary>ARGV: id, env, size, arrival-ms, now-ms, has-body (1/0), body. Creates state, body and index entries in one step.</summary>
+    /// <summary>
+    /// ARGV: id, env, size, arrival-ms, now-ms, has-body (1/0), body, queue ("incoming", or "hold" for smtpd's HOLD).
+    /// Creates state, body and index entries in one step.
+    /// </summary>
     public const string Enqueue = Prelude + """
         if redis.call('EXISTS', KEYS[1]) == 1 then return redis.error_reply('MTA duplicate queue id ' .. ARGV[1]) end
+        local q = ARGV[8]
+        if q ~= 'incoming' and q ~= 'hold' then return redis.error_reply('MTA bad enqueue queue ' .. q) end
         if ARGV[6] == '1' then redis.call('SET', KEYS[2], ARGV[7]) end
-        redis.call('HSET', KEYS[1], 'env', ARGV[2], 'size', ARGV[3], 'arrival', ARGV[4], 'queue', 'incoming', 'fence', '0', 'attempts', '0')
-        redis.call('ZADD', KEYS[3 + Q.incoming], ARGV[5], ARGV[1])
-        redis.call('ZADD', KEYS[8 + Q.incoming], ARGV[4], ARGV[1])
+        redis.call('HSET', KEYS[1], 'env', ARGV[2], 'size', ARGV[3], 'arrival', ARGV[4], 'queue', q, 'fence', '0', 'attempts', '0')
+        redis.call('ZADD', KEYS[3 + Q[q]], ARGV[5], ARGV[1])
+        redis.call('ZADD', KEYS[8 + Q[q]], ARGV[4], ARGV[1])
         return 1
         """;
 

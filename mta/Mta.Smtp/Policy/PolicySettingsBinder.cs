@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using Mta.Config;
 using Mta.Config.Lists;
+using Mta.Config.Tables;
 using C = Mta.Config.ParameterCatalogue;
 
 namespace Mta.Smtp.Policy;
@@ -81,6 +82,37 @@ public static class PolicySettingsBinder
         AlwaysBcc = Text(p, C.AlwaysBcc),
         SenderBccMaps = Text(p, C.SenderBccMaps),
     };
+
+    /// <summary>
+    /// trivial-rewrite's resolver settings (address classes, routing-operator switches) from main.cf: one binding for
+    /// smtpd's relay decisions and the queue manager's router, so both classify an address the same way.
+    /// </summary>
+    public static ResolverSettings BindResolver(ParameterSet p, LookupTableFactory? tables = null) =>
+        BindResolver(BindSmtpdPolicy(p), tables ?? LookupTableFactory.Shared);
+
+    /// <summary>The resolver settings for already bound policy settings; lists are parsed and tables opened here.</summary>
+    /// <exception cref="TableLookupException">A domain list names an unusable table or file.</exception>
+    public static ResolverSettings BindResolver(SmtpdPolicySettings settings, LookupTableFactory tables)
+    {
+        var parents = ConfigList.Split(settings.ParentDomainMatchesSubdomains).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        DomainMatchList List(string name, string value) => DomainMatchList.Parse(name, value, parents.Contains(name), tables);
+        return new ResolverSettings
+        {
+            MyHostname = settings.MyHostname,
+            MyOrigin = settings.MyOrigin ?? settings.MyHostname,
+            MyDestination = List("mydestination", settings.MyDestination),
+            RelayDomains = List("relay_domains", settings.RelayDomains),
+            VirtualAliasDomains = List("virtual_alias_domains", settings.VirtualAliasDomains),
+            VirtualMailboxDomains = List("virtual_mailbox_domains", settings.VirtualMailboxDomains),
+            InterfaceAddresses = settings.InterfaceAddresses,
+            SwapBangpath = settings.SwapBangpath,
+            AllowPercentHack = settings.AllowPercentHack,
+            ResolveDequoted = settings.ResolveDequotedAddress,
+            ResolveNullDomain = settings.ResolveNullDomain,
+            ResolveNumericDomain = settings.ResolveNumericDomain,
+            EmptyAddressRecipient = settings.EmptyAddressRecipient,
+        };
+    }
 
     public static ClientLimitSettings BindClientLimits(ParameterSet p) => new()
     {

@@ -58,22 +58,7 @@ public sealed partial class SmtpdPolicy : ISmtpPolicy
                               | AddressLookupStrategy.LocalPartAt
                               | (_accessParentStyle ? AddressLookupStrategy.ParentDomains : AddressLookupStrategy.ParentDotDomains);
             _myNetworks = NetworkMatchList.Parse("mynetworks", settings.MyNetworks, parents.Contains("mynetworks"), _tables);
-            Resolver = new AddressResolver(new ResolverSettings
-            {
-                MyHostname = settings.MyHostname,
-                MyOrigin = settings.MyOrigin ?? settings.MyHostname,
-                MyDestination = DomainMatchList.Parse("mydestination", settings.MyDestination, parents.Contains("mydestination"), _tables),
-                RelayDomains = DomainMatchList.Parse("relay_domains", settings.RelayDomains, parents.Contains("relay_domains"), _tables),
-                VirtualAliasDomains = DomainMatchList.Parse("virtual_alias_domains", settings.VirtualAliasDomains, parents.Contains("virtual_alias_domains"), _tables),
-                VirtualMailboxDomains = DomainMatchList.Parse("virtual_mailbox_domains", settings.VirtualMailboxDomains, parents.Contains("virtual_mailbox_domains"), _tables),
-                InterfaceAddresses = settings.InterfaceAddresses,
-                SwapBangpath = settings.SwapBangpath,
-                AllowPercentHack = settings.AllowPercentHack,
-                ResolveDequoted = settings.ResolveDequotedAddress,
-                ResolveNullDomain = settings.ResolveNullDomain,
-                ResolveNumericDomain = settings.ResolveNumericDomain,
-                EmptyAddressRecipient = settings.EmptyAddressRecipient,
-            });
+            Resolver = new AddressResolver(PolicySettingsBinder.BindResolver(settings, _tables));
             _finder = new MailAddressFinder(settings.RecipientDelimiter, settings.MyOrigin ?? settings.MyHostname,
                 (d, ct) => Resolver.IsLocalAsync(d, ct));
             _client = Restrictions(settings.SmtpdClientRestrictions);

@@ -130,6 +130,8 @@ internal sealed partial class SmtpSession
             {
                 if (actions.Discard)
                     await tx.DiscardAsync(); // cleanup's DISCARD: the client hears 250, nothing is kept
+                else if (actions.Hold)
+                    await tx.Writer!.CommitToHoldAsync(await FinalEnvelopeAsync(tx, actions), _aborted); // kept until postsuper -H
                 else
                     await tx.Writer!.CommitAsync(await FinalEnvelopeAsync(tx, actions), _aborted);
             }
@@ -203,9 +205,7 @@ internal sealed partial class SmtpSession
             foreach (var extra in await _policy.AddedRecipientsAsync(_info, tx.StoredSender, _aborted))
                 recipients.Add(new Recipient(extra));
         }
-        // The queue has no hold flag at commit nor a per-message content filter yet: say so rather than pretend.
-        if (actions.Hold)
-            Log($"warning: {tx.QueueId}: HOLD action not supported yet; message queued for delivery");
+        // The queue has no per-message content filter yet: say so rather than pretend.
         if (actions.Filter is { } filter)
             Log($"warning: {tx.QueueId}: FILTER {filter} action not supported yet; message queued for normal delivery");
         return new Envelope(tx.StoredSender, recipients, tx.Arrival, tx.Ret, tx.EnvId, NameAddr, tx.Smtputf8, tx.Body8Bit);

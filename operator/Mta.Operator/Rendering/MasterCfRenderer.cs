@@ -79,8 +79,12 @@ public static class MasterCfRenderer
         return entries;
     }
 
+    // The scheduler runs beside the agents it feeds: each delivery pod leases queue shards and delivers what it
+    // claims, so a killed pod's work is taken over by its peers under the lease rules, with no job hand-off between
+    // pods that could be lost. The qmgr tier's own process exports the fleet's queue gauges.
     private static List<MasterEntry> DeliveryEntries() =>
     [
+        Entry("qmgr", "unix", "n", "-", "n", "300", "1", "qmgr"),
         Entry("smtp", "unix", "-", "-", "n", "-", "-", "smtp"),
         Entry("relay", "unix", "-", "-", "n", "-", "-", "smtp", "syslog_name=postfix/$service_name"),
         Entry("local", "unix", "-", "n", "n", "-", "-", "local"),

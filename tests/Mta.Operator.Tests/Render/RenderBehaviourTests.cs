@@ -98,7 +98,7 @@ public class RenderBehaviourTests
 
         Assert.Equal(["2525/inet", "2587/inet", "2465/inet", "postlog/unix-dgram"], Services(Full, "corp-smtpd-config"));
         Assert.Equal(["qmgr/unix", "postlog/unix-dgram"], Services(Full, "corp-qmgr-config"));
-        Assert.Equal(["smtp/unix", "relay/unix", "local/unix", "virtual/unix", "lmtp/unix", "discard/unix", "error/unix", "retry/unix", "postlog/unix-dgram"],
+        Assert.Equal(["qmgr/unix", "smtp/unix", "relay/unix", "local/unix", "virtual/unix", "lmtp/unix", "discard/unix", "error/unix", "retry/unix", "postlog/unix-dgram"],
             Services(Full, "corp-delivery-config"));
     }
 

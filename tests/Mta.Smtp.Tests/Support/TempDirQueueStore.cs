@@ -15,6 +15,9 @@ public sealed class TempDirQueueStore : IQueueStore
 
     public ConcurrentDictionary<string, (Envelope Envelope, byte[] Content)> Committed { get; } = new();
 
+    /// <summary>The IDs of committed messages that went to the hold queue (smtpd's HOLD action).</summary>
+    public ConcurrentDictionary<string, bool> Held { get; } = new();
+
     /// <summary>Makes BeginMessageAsync / WriteAsync / CommitAsync throw QueueUnavailableException.</summary>
     public bool FailBegin { get; set; }
     public bool FailCommit { get; set; }
@@ -68,6 +71,12 @@ public sealed class TempDirQueueStore : IQueueStore
             File.Move(_temp, final);
             store.Committed[id.Value] = (envelope, await File.ReadAllBytesAsync(final, cancellationToken));
             _committed = true;
+        }
+
+        public async ValueTask CommitToHoldAsync(Envelope envelope, CancellationToken cancellationToken)
+        {
+            await CommitAsync(envelope, cancellationToken);
+            store.Held[id.Value] = true;
         }
 
         public async ValueTask DisposeAsync()

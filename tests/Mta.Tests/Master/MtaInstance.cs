@@ -18,13 +18,34 @@ internal sealed class MtaInstance : IDisposable
     public int Port { get; } = FreePort();
     private Process? _master;
 
-    public MtaInstance(string extraMainCf = "")
+    /// <param name="extraMainCf">main.cf lines after the instance's own.</param>
+    /// <param name="extraMasterCf">master.cf lines after smtpd, qmgr and postlog (e.g. delivery agents).</param>
+    /// <param name="smtpd">False for a delivery-only process (no smtpd listener).</param>
+    public MtaInstance(string extraMainCf = "", string extraMasterCf = "", bool smtpd = true)
     {
         Directory.CreateDirectory(ConfigDirectory);
         WriteMainCf(extraMainCf);
+        HasSmtpd = smtpd;
         File.WriteAllText(Path.Combine(ConfigDirectory, "master.cf"),
-            $"127.0.0.1:{Port} inet n - n - - smtpd\nqmgr unix n - n 300 1 qmgr\npostlog unix-dgram n - n - 1 postlogd\n");
+            (smtpd ? $"127.0.0.1:{Port} inet n - n - - smtpd\n" : "") + "qmgr unix n - n 300 1 qmgr\npostlog unix-dgram n - n - 1 postlogd\n" + extraMasterCf);
     }
+
+    /// <summary>Whether master.cf runs an smtpd (then <see cref="Start"/> waits for its port, else for the start log line).</summary>
+    public bool HasSmtpd { get; }
+
+    /// <summary>The delivery agents of Postfix's stock master.cf, for instances that deliver.</summary>
+    public const string DeliveryAgents = """
+        smtp      unix  -       -       n       -       -       smtp
+        relay     unix  -       -       n       -       -       smtp
+          -o syslog_name=postfix/$service_name
+        local     unix  -       n       n       -       -       local
+        virtual   unix  -       n       n       -       -       virtual
+        lmtp      unix  -       -       n       -       -       lmtp
+        discard   unix  -       -       n       -       -       discard
+        error     unix  -       -       n       -       -       error
+        retry     unix  -       -       n       -       -       error
+
+        """;
 
     public void WriteMainCf(string extra) => File.WriteAllText(Path.Combine(ConfigDirectory, "main.cf"), $"""
         compatibility_level = 3.11
@@ -72,6 +93,13 @@ internal sealed class MtaInstance : IDisposable
         {
             if (_master.HasExited)
                 throw new InvalidOperationException($"master exited {_master.ExitCode}: {_master.StandardError.ReadToEnd()}");
+            if (!HasSmtpd)
+            {
+                if (Maillog.Contains("daemon started", StringComparison.Ordinal))
+                    return;
+                Thread.Sleep(100);
+                continue;
+            }
             try
             {
                 using var probe = new TcpClient();
@@ -83,7 +111,7 @@ internal sealed class MtaInstance : IDisposable
                 Thread.Sleep(100);
             }
         }
-        throw new TimeoutException("smtpd never listened");
+        throw new TimeoutException(HasSmtpd ? "smtpd never listened" : "master never logged its start");
     }
 
     public Process Master => _master ?? throw new InvalidOperationException("not started");
