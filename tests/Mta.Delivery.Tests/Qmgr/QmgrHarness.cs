@@ -59,7 +59,8 @@ public sealed class QmgrHarness : IAsyncDisposable
         var transports = new Dictionary<string, Transport>
         {
             ["smtp"] = new("smtp", Smtp, TransportSettings.From(Parameters, "smtp")),
-            ["local"] = new("local", Local, TransportSettings.From(Parameters, "local")),
+            // maxproc 0 (no limit), as master.cf may say.
+            ["local"] = new("local", Local, TransportSettings.From(Parameters, "local") with { ProcessLimit = 0 }),
         };
         var settings = QueueManagerSettings.From(Parameters) with
         {
