@@ -1,6 +1,7 @@
 using System.Text;
 using Mta.Config;
 using Mta.Delivery.Qmgr;
+using Mta.Delivery.Routing;
 using Mta.Queue;
 using Mta.Queue.Coordination;
 using Mta.Queue.File;
@@ -51,6 +52,9 @@ public sealed class QmgrHarness : IAsyncDisposable
     public Task<QueueId> EnqueueAsync(string sender, params string[] recipients) =>
         EnqueueAsync(sender, recipients.Select(r => new Recipient(r)).ToArray());
 
+    /// <summary>The router (by default <see cref="DomainRouter"/> over <see cref="Routes"/>).</summary>
+    public IRecipientRouter? Router { get; set; }
+
     /// <summary>What the queue manager sees of the store (the store itself unless a test wraps it).</summary>
     public IMailQueue Queue { get; set; }
 
@@ -67,7 +71,7 @@ public sealed class QmgrHarness : IAsyncDisposable
             IdlePollMinimum = TimeSpan.FromMilliseconds(5),
             IdlePollMaximum = TimeSpan.FromMilliseconds(20),
         };
-        _qmgr = new QueueManager(Queue, settings, transports, new DomainRouter(Routes), Notifier,
+        _qmgr = new QueueManager(Queue, settings, transports, Router ?? new DomainRouter(Routes), Notifier,
             new InProcessDestinationSlots(Clock), new SingleShardLeases(Store), Log, "qmgr-test", Clock);
         _running = _qmgr.RunAsync(_stop.Token);
     }
