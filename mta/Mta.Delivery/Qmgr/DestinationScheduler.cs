@@ -56,7 +56,9 @@ internal sealed class DestinationScheduler(IDestinationSlots slots, TimeProvider
     public async Task<DeliverySlot> AcquireAsync(DestinationState state, Transport transport, CancellationToken cancellationToken)
     {
         await state.EnterAsync(cancellationToken).ConfigureAwait(false);
-        var processes = _processes.GetOrAdd(transport.Name, _ => new SemaphoreSlim(transport.Settings.ProcessLimit));
+        // master.cf maxproc 0 means no limit.
+        var processes = _processes.GetOrAdd(transport.Name, _ =>
+            new SemaphoreSlim(transport.Settings.ProcessLimit > 0 ? transport.Settings.ProcessLimit : int.MaxValue));
         bool processTaken = false;
         IAsyncDisposable? shared = null;
         try

@@ -45,7 +45,7 @@ internal sealed class DestinationState(string key, int initial, int limit)
     }
 
     /// <summary>Waits until a delivery fits in the window, then counts it in flight.</summary>
-    public Task EnterAsync(CancellationToken cancellationToken)
+    public async Task EnterAsync(CancellationToken cancellationToken)
     {
         TaskCompletionSource waiter;
         lock (_gate)
@@ -55,15 +55,14 @@ internal sealed class DestinationState(string key, int initial, int limit)
             if (_inFlight < _window && _waiters.Count == 0)
             {
                 _inFlight++;
-                return Task.CompletedTask;
+                return;
             }
             waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiters.Enqueue(waiter);
         }
-        if (!cancellationToken.CanBeCanceled) return waiter.Task;
-        var registration = cancellationToken.Register(() => waiter.TrySetCanceled(cancellationToken));
-        return waiter.Task.ContinueWith(t => { registration.Dispose(); return t; },
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).Unwrap();
+        // A cancelled waiter is marked so that Leave passes it by instead of handing it a place.
+        await using (cancellationToken.Register(() => waiter.TrySetCanceled(cancellationToken)).ConfigureAwait(false))
+            await waiter.Task.ConfigureAwait(false);
     }
 
     /// <summary>Ends a delivery with its feedback and lets waiters in as the window allows.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Mta.Delivery.Agents;
 using Mta.Queue;
 
@@ -26,12 +27,44 @@ internal sealed partial class MessageAttempt(QmgrServices services, LeaseHeartbe
         services.Log.Write(services.Settings.ProgramName, QmgrLogText.Active(Id, Envelope.Sender, _message.Size, open.Count));
 
         var jobs = await PlanAsync(open, cancellationToken).ConfigureAwait(false);
-        await Task.WhenAll(jobs.Select(job => RunJobAsync(job, cancellationToken))).ConfigureAwait(false);
+        await RunJobsAsync(jobs, cancellationToken).ConfigureAwait(false);
         await SettleAsync(open, cancellationToken).ConfigureAwait(false);
 
         var now = services.Now;
         var left = await services.Queue.FinishAsync(heartbeat.Lease, services.RetryAt(Envelope.ArrivalTime, now), cancellationToken).ConfigureAwait(false);
         if (left is null) services.Log.Write(services.Settings.ProgramName, QmgrLogText.Removed(Id));
+    }
+
+    /// <summary>
+    /// Runs the jobs side by side. The first one to fail (lease lost, store gone) stops the others, so no more
+    /// mail goes out for a message whose outcomes can no longer be recorded; that failure is what is thrown.
+    /// </summary>
+    private async Task RunJobsAsync(List<Job> jobs, CancellationToken cancellationToken)
+    {
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = jobs.Select(async job =>
+        {
+            try
+            {
+                await RunJobAsync(job, abort.Token).ConfigureAwait(false);
+            }
+            catch
+            {
+                await abort.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+        }).ToArray();
+        try
+        {
+            await Task.WhenAll(running).ConfigureAwait(false);
+        }
+        catch
+        {
+            var first = running.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions)
+                .FirstOrDefault(e => e is not OperationCanceledException);
+            if (first is not null) ExceptionDispatchInfo.Throw(first);
+            throw;
+        }
     }
 
     /// <summary>

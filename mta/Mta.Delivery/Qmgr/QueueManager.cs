@@ -9,7 +9,7 @@ namespace Mta.Delivery.Qmgr;
 
 /// <summary>
 /// qmgr(8): claims ready messages from the shards this replica owns (under a lease kept alive by a heartbeat),
-/// up to qmgr_message_active_limit at a time, and delivers each through <see cref="MessageAttempt"/>. Polls fast
+/// up to <see cref="QueueManagerSettings.MessagesInFlight"/> at a time, and delivers each through <see cref="MessageAttempt"/>. Polls fast
 /// when idle (100 ms, backing off to 1 s) so new mail and postqueue -f are seen at once. Owns the shard leases
 /// it is given (disposes them).
 /// </summary>
@@ -43,7 +43,7 @@ public sealed class QueueManager : IAsyncDisposable
             new DestinationScheduler(slots, time, settings.MinimalBackoffTime), log, time);
         _shards = shards;
         _holder = holder;
-        _activeLimit = new SemaphoreSlim(settings.MessageActiveLimit);
+        _activeLimit = new SemaphoreSlim(settings.MessagesInFlight);
     }
 
     /// <summary>Messages being delivered right now.</summary>
@@ -73,10 +73,12 @@ public sealed class QueueManager : IAsyncDisposable
                     lease = await _services.Queue.ClaimNextAsync(_holder, settings.LeaseDuration, _shards.Owned, token).ConfigureAwait(false);
                     unavailable = UnavailableFirstWait;
                 }
-                catch (QueueUnavailableException e)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
+                    // Store down (QueueUnavailableException) or a transient I/O error: the queue manager must outlive both.
                     _activeLimit.Release();
-                    _services.Log.Write(settings.ProgramName, $"warning: queue unavailable: {e.Message}; trying again in {unavailable.TotalSeconds:0}s");
+                    string what = e is QueueUnavailableException ? "queue unavailable" : $"cannot claim mail: {e.GetType().Name}";
+                    _services.Log.Write(settings.ProgramName, $"warning: {what}: {e.Message}; trying again in {unavailable.TotalSeconds:0}s");
                     await Task.Delay(unavailable, _services.Time, token).ConfigureAwait(false);
                     unavailable = unavailable * 2 < UnavailableLastWait ? unavailable * 2 : UnavailableLastWait;
                     continue;

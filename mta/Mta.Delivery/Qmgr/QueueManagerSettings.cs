@@ -29,8 +29,13 @@ public sealed record QueueManagerSettings
     /// <summary>delay_warning_time (0: no delay warnings).</summary>
     public required TimeSpan DelayWarningTime { get; init; }
 
-    /// <summary>qmgr_message_active_limit: messages in the active queue (being delivered) at once.</summary>
-    public required int MessageActiveLimit { get; init; }
+    /// <summary>
+    /// Messages this queue manager works on at once: qmgr_message_active_limit, but no more than twice
+    /// default_process_limit. Unlike Postfix's in-memory active queue, every message in hand holds a lease renewed
+    /// every few seconds (a durable write), so claiming far more than the agents can take would only cost heartbeats
+    /// and keep the mail from other queue manager replicas.
+    /// </summary>
+    public required int MessagesInFlight { get; init; }
 
     /// <summary>delay_logging_resolution_limit: digits after the point in delay= and delays= (0..6).</summary>
     public required int DelayLoggingResolution { get; init; }
@@ -60,7 +65,8 @@ public sealed record QueueManagerSettings
         MaximalQueueLifetime = parameters.Get(ParameterCatalogue.MaximalQueueLifetime),
         BounceQueueLifetime = parameters.Get(ParameterCatalogue.BounceQueueLifetime),
         DelayWarningTime = parameters.Get(ParameterCatalogue.DelayWarningTime),
-        MessageActiveLimit = parameters.Get(ParameterCatalogue.QmgrMessageActiveLimit),
+        MessagesInFlight = Math.Min(parameters.Get(ParameterCatalogue.QmgrMessageActiveLimit),
+            2 * parameters.Get(ParameterCatalogue.DefaultProcessLimit)),
         DelayLoggingResolution = Math.Clamp(parameters.Get(ParameterCatalogue.DelayLoggingResolutionLimit), 0, 6),
         SoftBounce = parameters.Get(ParameterCatalogue.SoftBounce),
         ProgramName = parameters.Get(ParameterCatalogue.SyslogName) + "/qmgr",

@@ -10,7 +10,7 @@ namespace Mta.Delivery.Qmgr;
 /// <param name="ConcurrencyLimit">&lt;service&gt;_destination_concurrency_limit: the most parallel deliveries per destination (0 in Postfix: none; here int.MaxValue).</param>
 /// <param name="RecipientLimit">&lt;service&gt;_destination_recipient_limit: recipients per delivery (1 makes each recipient its own destination).</param>
 /// <param name="RateDelay">&lt;service&gt;_destination_rate_delay: pause between deliveries to one destination (non-zero implies concurrency 1).</param>
-/// <param name="ProcessLimit">Parallel deliveries over the whole transport (master.cf maxproc; default_process_limit).</param>
+/// <param name="ProcessLimit">Parallel deliveries over the whole transport: default_process_limit here; set it to the service's master.cf maxproc (0: no limit).</param>
 /// <param name="ProgramName">"$syslog_name/$process_name" of the service, e.g. "postfix/smtp" or "postfix/relay/smtp".</param>
 public sealed record TransportSettings(
     int InitialConcurrency,

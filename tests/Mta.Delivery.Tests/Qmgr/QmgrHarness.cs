@@ -1,6 +1,7 @@
 using System.Text;
 using Mta.Config;
 using Mta.Delivery.Qmgr;
+using Mta.Delivery.Routing;
 using Mta.Queue;
 using Mta.Queue.Coordination;
 using Mta.Queue.File;
@@ -25,6 +26,7 @@ public sealed class QmgrHarness : IAsyncDisposable
         Parameters = new ParameterSet(ParameterCatalogue.All)
             .WithOverrides(parameters.Select(p => new KeyValuePair<string, string>(p.Name, p.Value)));
         Store = FileQueueStore.Open(new FileQueueStoreOptions(_directory) { Time = Clock });
+        Queue = Store;
     }
 
     public ManualClock Clock { get; } = new();
@@ -50,19 +52,26 @@ public sealed class QmgrHarness : IAsyncDisposable
     public Task<QueueId> EnqueueAsync(string sender, params string[] recipients) =>
         EnqueueAsync(sender, recipients.Select(r => new Recipient(r)).ToArray());
 
+    /// <summary>The router (by default <see cref="DomainRouter"/> over <see cref="Routes"/>).</summary>
+    public IRecipientRouter? Router { get; set; }
+
+    /// <summary>What the queue manager sees of the store (the store itself unless a test wraps it).</summary>
+    public IMailQueue Queue { get; set; }
+
     public void Start()
     {
         var transports = new Dictionary<string, Transport>
         {
             ["smtp"] = new("smtp", Smtp, TransportSettings.From(Parameters, "smtp")),
-            ["local"] = new("local", Local, TransportSettings.From(Parameters, "local")),
+            // maxproc 0 (no limit), as master.cf may say.
+            ["local"] = new("local", Local, TransportSettings.From(Parameters, "local") with { ProcessLimit = 0 }),
         };
         var settings = QueueManagerSettings.From(Parameters) with
         {
             IdlePollMinimum = TimeSpan.FromMilliseconds(5),
             IdlePollMaximum = TimeSpan.FromMilliseconds(20),
         };
-        _qmgr = new QueueManager(Store, settings, transports, new DomainRouter(Routes), Notifier,
+        _qmgr = new QueueManager(Queue, settings, transports, Router ?? new DomainRouter(Routes), Notifier,
             new InProcessDestinationSlots(Clock), new SingleShardLeases(Store), Log, "qmgr-test", Clock);
         _running = _qmgr.RunAsync(_stop.Token);
     }

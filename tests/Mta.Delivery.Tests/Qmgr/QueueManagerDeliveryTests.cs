@@ -152,6 +152,45 @@ public sealed class QueueManagerDeliveryTests
     }
 
     [Fact]
+    public async Task SlowStartOpensTheWindowAfterASuccess()
+    {
+        await using var h = new QmgrHarness(("smtp_initial_destination_concurrency", "1"), ("smtp_destination_concurrency_limit", "2"));
+        var ids = new List<QueueId>();
+        for (int i = 0; i < 3; i++) ids.Add(await h.EnqueueAsync("alice@here.test", $"r{i}@remote.test"));
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<(DateTime Start, DateTime End)>();
+        h.Smtp.During = async (_, ct) =>
+        {
+            var start = DateTime.UtcNow;
+            await Task.Delay(150, ct);
+            spans.Enqueue((start, DateTime.UtcNow));
+        };
+        h.Start();
+
+        foreach (var id in ids) await h.WaitForLineAsync($"postfix/qmgr: {id}: removed");
+        var ordered = spans.OrderBy(s => s.Start).ToList();
+        // Window 1: the first delivery runs alone; its success widens the window to 2 for the other two.
+        Assert.True(ordered[0].End <= ordered[1].Start && ordered[0].End <= ordered[2].Start);
+        Assert.Equal(2, h.Smtp.MostParallel("remote.test"));
+    }
+
+    [Fact]
+    public async Task RateDelaySpacesDeliveriesToOneDestination()
+    {
+        await using var h = new QmgrHarness(("smtp_destination_rate_delay", "10s"));
+        var first = await h.EnqueueAsync("alice@here.test", "a@remote.test");
+        var second = await h.EnqueueAsync("alice@here.test", "b@remote.test");
+        h.Start();
+
+        await h.WaitForAsync(() => h.Smtp.Calls.Count == 1, "the first delivery");
+        await Task.Delay(200);
+        Assert.Single(h.Smtp.Calls);
+        h.Clock.Advance(TimeSpan.FromSeconds(10));
+        await h.WaitForLineAsync($"postfix/qmgr: {first}: removed");
+        await h.WaitForLineAsync($"postfix/qmgr: {second}: removed");
+        Assert.Equal(2, h.Smtp.Calls.Count);
+    }
+
+    [Fact]
     public async Task DeliveriesAreCounted()
     {
         double before = QmgrMetrics.Deliveries.WithLabels("local", "sent").Value;
