@@ -96,6 +96,9 @@ public sealed record SmtpdSettings
     /// <summary>myorigin, used for a From: header added to local submissions with a bare local part.</summary>
     public string MyOrigin { get; init; } = "localhost";
 
+    /// <summary>fast_flush_domains (default $relay_domains): the sites ETRN may flush.</summary>
+    public Policy.DomainMatchList FastFlushDomains { get; init; } = Policy.DomainMatchList.Empty("fast_flush_domains");
+
     /// <summary>Binds the settings from main.cf plus a service's -o overrides (see <see cref="SmtpdSettingsBinder"/>).</summary>
     public static SmtpdSettings From(Mta.Config.ParameterSet parameters, string serviceName = "smtp") =>
         SmtpdSettingsBinder.From(parameters, serviceName);

@@ -67,6 +67,9 @@ public static class SmtpdSettingsBinder
             LocalHeaderRewriteClients = LocalHeaderRewriteNetworks(localRewrite, p.Get(P.MyNetworks)),
             LocalHeaderRewriteSaslAuthenticated = localRewrite.Contains("permit_sasl_authenticated", StringComparer.OrdinalIgnoreCase),
             MyOrigin = p.Get(P.MyOrigin),
+            FastFlushDomains = Policy.DomainMatchList.Parse("fast_flush_domains", p.Expand("fast_flush_domains"),
+                ConfigList.Split(p.Get(P.ParentDomainMatchesSubdomains)).Contains("fast_flush_domains", StringComparer.OrdinalIgnoreCase),
+                Mta.Config.Tables.LookupTableFactory.Shared),
         };
     }
 

@@ -20,7 +20,7 @@ public sealed class InProcessDestinationSlots(TimeProvider? time = null) : IDest
         while (true)
         {
             int seen = Volatile.Read(ref count.Value);
-            if (seen >= limit) return ValueTask.FromResult<IAsyncDisposable?>(null);
+            if (limit > 0 && seen >= limit) return ValueTask.FromResult<IAsyncDisposable?>(null); // 0: no limit, as in Postfix
             if (Interlocked.CompareExchange(ref count.Value, seen + 1, seen) == seen)
                 return ValueTask.FromResult<IAsyncDisposable?>(new Slot(count));
         }

@@ -90,7 +90,9 @@ internal static class MessageFile
         {
             Mode = FileMode.CreateNew,
             Access = FileAccess.Write,
-            Share = FileShare.None,
+            // Readers may open it as soon as the ready bit is set, which happens before this stream closes (the
+            // bit must be fsynced with the content); the content is complete by then, so a shared read is safe.
+            Share = FileShare.Read,
             Options = FileOptions.Asynchronous,
         };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = mode; // the ready bit is the queue's commit mark

@@ -1,4 +1,5 @@
 using System.Text;
+using Mta.Queue;
 
 namespace Mta.Smtp.Server;
 
@@ -235,8 +236,19 @@ internal sealed partial class SmtpSession
             await PolicyRejectAsync(verdict, "etrn");
             return false;
         }
-        // fast_flush_domains is empty unless the operator lists relay domains: no flush service runs here yet.
-        await ReplyAsync($"459 <{domain}>: service unavailable");
+        // Postfix's flush(8) serves only fast_flush_domains (default $relay_domains); its replies carry no enhanced code.
+        if (!await _settings.FastFlushDomains.MatchesAsync(domain, _aborted))
+        {
+            await ReplyAsync($"459 <{domain}>: service unavailable");
+            return false;
+        }
+        if (_store is not IQueueConsumer queue)
+        {
+            await ReplyAsync("458 Unable to queue messages");
+            return false;
+        }
+        _ = SiteFlush.RunAsync(queue, domain, Log);
+        await ReplyAsync("250 Queuing started");
         return false;
     }
 

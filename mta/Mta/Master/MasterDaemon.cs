@@ -67,6 +67,11 @@ internal sealed class MasterDaemon(string configDirectory, TextWriter err)
         if (store is null)
             return 0; // stopped while waiting for the store
         await using var storeLifetime = store;
+        // With the queue in Redis, lookup tables may live there too (redis:NAME, e.g. aliases loaded by postalias).
+        var storeSettings = config.QueueStore(recover: false);
+        await using var redisTables = storeSettings.Backend == QueueStoreSettings.RedisBackend
+            ? Mta.Queue.Redis.RedisTables.Register(Mta.Config.Tables.LookupTableFactory.Shared, storeSettings.RedisUrl)
+            : null;
         await using var host = new SmtpServerHost(store, log);
         try
         {
@@ -82,18 +87,35 @@ internal sealed class MasterDaemon(string configDirectory, TextWriter err)
         var version = config.Parameters.Get(ParameterCatalogue.MailVersion);
         log.Write(Program, $"daemon started -- version {version}, configuration {configDirectory}");
         WarnNotYetRun(config, log);
-
-        await foreach (var (kind, signal) in requests.Reader.ReadAllAsync(CancellationToken.None))
+        var delivery = DeliveryRuntime.Start(config, store, log);
+        try
         {
-            if (kind == Request.Stop)
+            await foreach (var (kind, signal) in requests.Reader.ReadAllAsync(CancellationToken.None))
             {
-                log.Write(Program, $"terminating on signal {signal}");
-                await host.StopAsync(DrainGrace);
-                return 0;
+                if (kind == Request.Stop)
+                {
+                    log.Write(Program, $"terminating on signal {signal}");
+                    await host.StopAsync(DrainGrace);
+                    return 0;
+                }
+                var next = await ReloadAsync(config, host, log);
+                if (!ReferenceEquals(next, config))
+                {
+                    // Like Postfix's qmgr and agents after a reload: the running ones finish what they hold, new ones
+                    // start with the new configuration.
+                    if (delivery is not null)
+                        await delivery.DisposeAsync();
+                    delivery = DeliveryRuntime.Start(next, store, log);
+                }
+                config = next;
             }
-            config = await ReloadAsync(config, host, log);
+            return 0;
         }
-        return 0;
+        finally
+        {
+            if (delivery is not null)
+                await delivery.DisposeAsync();
+        }
     }
 
     /// <summary>

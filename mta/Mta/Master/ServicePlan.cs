@@ -14,7 +14,7 @@ namespace Mta.Master;
 /// <summary>
 /// What the master runs for a configuration: one smtpd listener per `inet ... smtpd` service and address, with
 /// main.cf plus that service's -o overrides bound into settings once. Services whose programs Mta does inline
-/// (cleanup, trivial-rewrite, anvil, ...) need no process; the delivery side arrives with the queue manager.
+/// (cleanup, trivial-rewrite, anvil, bounce, ...) need no process; qmgr and the delivery agents run in DeliveryRuntime.
 /// </summary>
 internal static class ServicePlan
 {
@@ -106,9 +106,10 @@ internal static class ServicePlan
         return File.Exists(path) ? PasswordTable.Load(path) : throw new ConfigException($"smtpd_sasl_path: cannot open password table {path}");
     }
 
-    /// <summary>master.cf services Mta does not run yet, for one honest warning at start.</summary>
+    /// <summary>master.cf services Mta does not run (pipe, spawn, other programs), for one honest warning at start.</summary>
     public static IEnumerable<MasterService> NotYetRun(InstanceConfig config) =>
-        config.Master.Services.Where(s => !(s.Type == ServiceType.Inet && s.ProcessName == "smtpd") && !Inline.Contains(s.ProcessName));
+        config.Master.Services.Where(s => !(s.Type == ServiceType.Inet && s.ProcessName == "smtpd") && !Inline.Contains(s.ProcessName)
+            && s.ProcessName != "qmgr" && !(s.Type == ServiceType.Unix && DeliveryRuntime.AgentPrograms.Contains(s.ProcessName)));
 
     private static List<IPEndPoint> ListenAddresses(InetEndpoint endpoint, ParameterSet parameters)
     {

@@ -24,6 +24,14 @@ public sealed class CoordinationTests
     }
 
     [Fact]
+    public async Task InProcessSlotsWithLimitZeroNeverRunOut()
+    {
+        var slots = new InProcessDestinationSlots();
+        for (var i = 0; i < 50; i++)
+            Assert.NotNull(await slots.TryAcquireAsync("smtp:example.com", 0, default));
+    }
+
+    [Fact]
     public async Task InProcessRateDelaySpacesStarts()
     {
         var clock = new ManualClock();
