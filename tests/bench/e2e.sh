@@ -25,18 +25,7 @@ dotnet publish mta/Mta/Mta.csproj -c Release -o "$work/mta-bin" -nologo -v q >/d
 MTA="$work/mta-bin/mta"
 SINK_PORT=30040 REDIS_PORT=36380
 
-tree_cpu() {
-  local total=0 hz; hz=$(getconf CLK_TCK)
-  for root in "$@"; do for pid in $root $(pgrep -P "$root" || true); do
-    [ -r /proc/$pid/stat ] || continue
-    read -r -a f < <(sed 's/^.*) //' /proc/$pid/stat)
-    total=$((total + f[11] + f[12] + f[13] + f[14]))
-  done; done
-  echo "scale=3; $total / $hz" | bc
-}
-rss() { local kb=0; for root in "$@"; do for pid in $root $(pgrep -P "$root" || true); do
-  [ -r /proc/$pid/status ] && kb=$((kb + $(awk '/^VmRSS/{print $2}' /proc/$pid/status))); done; done; echo $((kb / 1024)); }
-wait_port() { for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
+source tests/bench/lib.sh
 sent_count() { grep -c "status=sent" "$1" 2>/dev/null || true; }
 wait_sent() { # log count timeout-seconds
   local deadline=$((SECONDS + $3))
@@ -49,27 +38,6 @@ wait_sent() { # log count timeout-seconds
 smtp-sink -u nobody "127.0.0.1:$SINK_PORT" 1024 & pids_to_kill+=($!)
 redis-server --port $REDIS_PORT --dir "$work" --appendonly yes --appendfsync always --save '' --daemonize no >/dev/null & pids_to_kill+=($!)
 wait_port $SINK_PORT; wait_port $REDIS_PORT
-
-start_postfix() { # port
-  pf_dir="$work/postfix"; mkdir -p "$pf_dir/etc" "$pf_dir/spool" "$pf_dir/data"; chown postfix "$pf_dir/data"
-  sed 's/^smtp      inet  n       -       y       -       -       smtpd/127.0.0.1:'"$1"' inet n - n - - smtpd/' /etc/postfix/master.cf > "$pf_dir/etc/master.cf"
-  cat > "$pf_dir/etc/main.cf" <<CF
-compatibility_level = 3.6
-queue_directory = $pf_dir/spool
-data_directory = $pf_dir/data
-myhostname = bench.example
-mydestination =
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-relayhost = [127.0.0.1]:$SINK_PORT
-maillog_file = $pf_dir/maillog
-maillog_file_prefixes = $pf_dir
-CF
-  postfix -c "$pf_dir/etc" start >/dev/null 2>&1
-  wait_port "$1"
-  pf_pid=$(head -1 "$pf_dir/spool/pid/master.pid" | tr -d ' ')
-}
 
 # One Mta process: name port backend master.cf-services
 start_mta() {
@@ -95,10 +63,17 @@ CF
   if [ "$2" != 0 ]; then wait_port "$2"; else sleep 2; fi
 }
 
-start_postfix 30041
+start_postfix 30041 "relayhost = [127.0.0.1]:$SINK_PORT"
 start_mta mta-file 30042 file "qmgr smtp"
 start_mta mta-smtpd 30043 redis ""
 start_mta mta-delivery 0 redis "qmgr smtp"
+
+# Warm-up (JIT, connection caches, Postfix's process pools): not measured.
+for target in 30041:$pf_dir/maillog 30042:$work/mta-file/maillog 30043:$work/mta-delivery/maillog; do
+  IFS=: read -r port log <<<"$target"
+  smtp-source -s 10 -l 1024 -m 500 -f load@example.com -t sink@example.net "127.0.0.1:$port"
+  wait_sent "$log" 500 300
+done
 
 printf "%-10s %6s %5s %12s %12s %14s\n" target size conc "delivered/s" "cpu-ms/msg" "rss-MiB"
 for size in $SIZES; do for conc in $CONCS; do
@@ -109,7 +84,7 @@ for size in $SIZES; do for conc in $CONCS; do
     smtp-source -s "$conc" -l "$size" -m "$N" -f load@example.com -t sink@example.net "127.0.0.1:$port"
     wait_sent "$log" $((before + N)) 600
     t1=$(date +%s.%N); cpu1=$(tree_cpu $pids)
-    if [ "$name" = mta-redis ]; then mem="$(rss "$mta_smtpd_pid")+$(rss "$mta_delivery_pid")"; else mem=$(rss $pids); fi
+    if [ "$name" = mta-redis ]; then mem="$(tree_rss "$mta_smtpd_pid")+$(tree_rss "$mta_delivery_pid")"; else mem=$(tree_rss $pids); fi
     printf "%-10s %6s %5s %12s %12s %14s\n" "$name" "$size" "$conc" "$(echo "scale=1; $N / ($t1 - $t0)" | bc)" \
       "$(echo "scale=3; ($cpu1 - $cpu0) * 1000 / $N" | bc)" "$mem"
   done

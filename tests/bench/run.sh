@@ -23,47 +23,7 @@ dotnet publish mta/Mta/Mta.csproj -c Release -o "$work/mta-bin" -nologo -v q >/d
 dotnet build tests/bench/SmtpLoad -c Release -o "$work/load-bin" -nologo -v q >/dev/null
 MTA="$work/mta-bin/mta"; LOAD="$work/load-bin/smtp-load"
 
-# CPU seconds (user+system) used so far by a process tree: live members plus reaped children.
-tree_cpu() {
-  local root=$1 total=0 hz; hz=$(getconf CLK_TCK)
-  for pid in $root $(pgrep -P "$root" || true); do
-    [ -r /proc/$pid/stat ] || continue
-    read -r -a f < <(sed 's/^.*) //' /proc/$pid/stat)
-    total=$((total + f[11] + f[12] + f[13] + f[14]))
-  done
-  echo "scale=3; $total / $hz" | bc
-}
-# Resident memory (MiB) of a process tree, summed.
-tree_rss() {
-  local root=$1 kb=0
-  for pid in $root $(pgrep -P "$root" || true); do
-    [ -r /proc/$pid/status ] && kb=$((kb + $(awk '/^VmRSS/{print $2}' /proc/$pid/status)))
-  done
-  echo $((kb / 1024))
-}
-wait_port() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
-
-start_postfix() {
-  pf_dir="$work/postfix"; mkdir -p "$pf_dir/etc" "$pf_dir/spool" "$pf_dir/data"; chown postfix "$pf_dir/data"
-  sed 's/^smtp      inet  n       -       y       -       -       smtpd/127.0.0.1:'"$1"' inet n - n - - smtpd/' /etc/postfix/master.cf > "$pf_dir/etc/master.cf"
-  cat > "$pf_dir/etc/main.cf" <<CF
-compatibility_level = 3.6
-queue_directory = $pf_dir/spool
-data_directory = $pf_dir/data
-myhostname = bench.example
-mydestination =
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-default_transport = discard
-relay_transport = discard
-maillog_file = $pf_dir/maillog
-maillog_file_prefixes = $pf_dir
-CF
-  postfix -c "$pf_dir/etc" start >/dev/null 2>&1
-  wait_port "$1"
-  pf_pid=$(head -1 "$pf_dir/spool/pid/master.pid" | tr -d ' ')
-}
+source tests/bench/lib.sh
 
 start_mta() { # port backend
   local dir="$work/mta-$2"; mkdir -p "$dir/etc" "$dir/spool" "$dir/data"
@@ -87,7 +47,8 @@ CF
 redis_port=36379
 redis-server --port $redis_port --dir "$work" --appendonly yes --appendfsync always --save '' --daemonize no >/dev/null &
 pids_to_kill+=($!)
-start_postfix 30025
+start_postfix 30025 "default_transport = discard
+relay_transport = discard"
 start_mta 30026 file
 file_pid=$mta_pid
 start_mta 30027 redis

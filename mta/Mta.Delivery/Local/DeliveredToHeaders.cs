@@ -1,4 +1,6 @@
 using System.Text;
+using Mta.Delivery.Agents;
+using Mta.Queue;
 
 namespace Mta.Delivery.Local;
 
@@ -16,6 +18,26 @@ public sealed class DeliveredToHeaders
     public static DeliveredToHeaders Empty { get; } = new(new HashSet<string>(StringComparer.OrdinalIgnoreCase));
 
     public bool Contains(string address) => _addresses.Contains(address);
+
+    /// <summary>
+    /// The Delivered-To: addresses of a request's message, or (when its body cannot be read) null and every
+    /// recipient deferred with <paramref name="relay"/> as the relay= field: what local and virtual do first.
+    /// </summary>
+    public static async ValueTask<(DeliveredToHeaders? Headers, IReadOnlyList<RecipientResult> Deferred)> ReadForAsync(
+        DeliveryRequest request, string relay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var body = await request.OpenBody(cancellationToken);
+            return (await ReadAsync(body, cancellationToken), []);
+        }
+        catch (IOException e)
+        {
+            return (null, request.Recipients
+                .Select(r => new RecipientResult(r.Index, RecipientOutcome.Deferred("4.3.0", $"error reading message: {e.Message}"), relay))
+                .ToList());
+        }
+    }
 
     /// <summary>Reads the header block (up to the first empty line) and keeps every Delivered-To: value.</summary>
     public static async ValueTask<DeliveredToHeaders> ReadAsync(Stream body, CancellationToken cancellationToken)

@@ -40,18 +40,9 @@ public sealed class LocalDeliveryAgent : IDeliveryAgent
 
     public async ValueTask<IReadOnlyList<RecipientResult>> DeliverAsync(DeliveryRequest request, CancellationToken cancellationToken)
     {
-        DeliveredToHeaders loop;
-        try
-        {
-            await using var body = await request.OpenBody(cancellationToken);
-            loop = await DeliveredToHeaders.ReadAsync(body, cancellationToken);
-        }
-        catch (IOException e)
-        {
-            return request.Recipients
-                .Select(r => new RecipientResult(r.Index, RecipientOutcome.Deferred("4.3.0", $"error reading message: {e.Message}"), "local"))
-                .ToList();
-        }
+        var (loop, unreadable) = await DeliveredToHeaders.ReadForAsync(request, "local", cancellationToken);
+        if (loop is null)
+            return unreadable;
 
         var results = new List<RecipientResult>();
         var forwards = new List<PendingForward>();

@@ -36,10 +36,7 @@ public sealed class LocalDestinations(LocalSettings settings)
 
         if (path.EndsWith('/'))
         {
-            var result = await MaildirFile.DeliverAsync(path, settings.MailboxSizeLimit, Copier(job, state, MailCopyOptions.Maildir), ct);
-            job.Report(state, result.Succeeded
-                ? RecipientOutcome.Delivered("2.0.0", "delivered to maildir")
-                : Failure(result, $"maildir delivery failed: {result.Why}"));
+            await DeliverToMaildirAsync(job, state, path, ct);
             return;
         }
         // Pods: the spool (or the home made under it) may not exist yet; a host's /var/mail always does.
@@ -49,6 +46,14 @@ public sealed class LocalDestinations(LocalSettings settings)
         job.Report(state, written.Succeeded
             ? RecipientOutcome.Delivered("2.0.0", "delivered to mailbox")
             : Failure(written, $"cannot update mailbox {path} for user {state.User}. {written.Why}"));
+    }
+
+    private async ValueTask DeliverToMaildirAsync(RecipientJob job, ExpansionState state, string path, CancellationToken ct)
+    {
+        var result = await MaildirFile.DeliverAsync(path, settings.MailboxSizeLimit, Copier(job, state, MailCopyOptions.Maildir), ct);
+        job.Report(state, result.Succeeded
+            ? RecipientOutcome.Delivered("2.0.0", "delivered to maildir")
+            : Failure(result, $"maildir delivery failed: {result.Why}"));
     }
 
     /// <summary>deliver_file(): append to /file/name (mbox format), or a Maildir when the name ends in "/".</summary>
@@ -63,10 +68,7 @@ public sealed class LocalDestinations(LocalSettings settings)
         }
         if (path.EndsWith('/'))
         {
-            var result = await MaildirFile.DeliverAsync(path, settings.MailboxSizeLimit, Copier(job, state, MailCopyOptions.Maildir), ct);
-            job.Report(state, result.Succeeded
-                ? RecipientOutcome.Delivered("2.0.0", "delivered to maildir")
-                : Failure(result, $"maildir delivery failed: {result.Why}"));
+            await DeliverToMaildirAsync(job, state, path, ct);
             return;
         }
         if (File.Exists(path) && UnixFiles.IsExecutable(path)

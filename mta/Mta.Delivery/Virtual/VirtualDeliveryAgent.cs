@@ -28,18 +28,9 @@ public sealed class VirtualDeliveryAgent : IDeliveryAgent
 
     public async ValueTask<IReadOnlyList<RecipientResult>> DeliverAsync(DeliveryRequest request, CancellationToken cancellationToken)
     {
-        DeliveredToHeaders loop;
-        try
-        {
-            await using var body = await request.OpenBody(cancellationToken);
-            loop = await DeliveredToHeaders.ReadAsync(body, cancellationToken);
-        }
-        catch (IOException e)
-        {
-            return request.Recipients
-                .Select(r => new RecipientResult(r.Index, RecipientOutcome.Deferred("4.3.0", $"error reading message: {e.Message}"), Relay))
-                .ToList();
-        }
+        var (loop, unreadable) = await DeliveredToHeaders.ReadForAsync(request, Relay, cancellationToken);
+        if (loop is null)
+            return unreadable;
         var results = new List<RecipientResult>(request.Recipients.Count);
         foreach (var recipient in request.Recipients)
             results.Add(new RecipientResult(recipient.Index, await DeliverOneAsync(request, recipient, loop, cancellationToken), Relay));
