@@ -54,6 +54,11 @@ file_pid=$mta_pid
 start_mta 30027 redis
 redis_pid=$mta_pid
 
+# Warm-up (JIT, Postfix's process pools): not measured.
+for port in 30025 30026 30027; do
+  smtp-source -s 10 -l 1024 -m 500 -f load@example.com -t sink@example.net "127.0.0.1:$port"
+done
+
 printf "%-12s %6s %5s %10s %12s %9s %9s %8s\n" target size conc "msg/s" "cpu-ms/msg" "p50-ms" "p99-ms" "rss-MiB"
 for size in $SIZES; do for conc in $CONCS; do
   for target in postfix:30025:$pf_pid mta-file:30026:$file_pid mta-redis:30027:$redis_pid; do

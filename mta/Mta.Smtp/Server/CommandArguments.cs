@@ -72,7 +72,13 @@ internal static class CommandArguments
             if (c <= ' ' || c == 127 || c == '<' || c == '>' || c == '(' || c == ')' || c == ',' && !address.StartsWith('@'))
                 return null;
         }
-        return quoted ? null : address;
+        if (quoted)
+            return null;
+        // extract_addr() with strict_rfc821_envelopes = no drops the deprecated route "@a,@b:" before the mailbox:
+        // policy, replies, logs and the queue all see only user@domain (checked against Postfix 3.7).
+        if (address.StartsWith('@') && address.IndexOf(':') is var colon and > 0)
+            address = address[(colon + 1)..];
+        return address;
     }
 
     public static bool IsAscii(string s)
