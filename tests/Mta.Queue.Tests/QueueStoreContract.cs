@@ -255,6 +255,27 @@ public abstract class QueueStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ManyDeliveriesRecordRenewAndFinishSideBySide()
+    {
+        var ids = new List<QueueId>();
+        for (var i = 0; i < 12; i++) ids.Add(await EnqueueAsync("a@example.com", "b@example.com"));
+        var leases = new List<MessageLease>();
+        while (await Store.ClaimNextAsync("qmgr", LongLease, default) is { } lease) leases.Add(lease);
+        Assert.Equal(ids.Select(i => i.Value).Order(), leases.Select(l => l.Id.Value).Order());
+
+        // Per message: a heartbeat renewing while both outcomes are recorded, then the finish; all messages at once.
+        await Task.WhenAll(leases.Select(async lease =>
+        {
+            var renew = Task.Run(async () => { for (var i = 0; i < 3; i++) await Store.RenewAsync(lease, LongLease, default); });
+            await Task.WhenAll(renew,
+                Store.RecordOutcomeAsync(lease, 0, RecipientOutcome.Delivered("2.0.0", "250 ok"), default).AsTask(),
+                Store.RecordOutcomeAsync(lease, 1, RecipientOutcome.Bounced("5.1.1", "550 unknown"), default).AsTask());
+            Assert.Null(await Store.FinishAsync(lease, DateTimeOffset.UtcNow, default));
+        }));
+        Assert.Empty(await Store.ListAsync(null, default).ToListAsync());
+    }
+
+    [Fact]
     public async Task DeleteRemovesMessageAndBody()
     {
         var id = await EnqueueAsync();

@@ -82,8 +82,9 @@ public sealed partial class FileQueueStore
             await MessageFile.WriteAsync(_layout.NewTempPath(id), path, record, now, overwrite: true, cancellationToken).ConfigureAwait(false);
             count++;
         }
-        _deferredScanAfter = DateTimeOffset.MinValue;
-        _candidates.Clear();
+        lock (_scanGate)
+            _deferredScanAfter = DateTimeOffset.MinValue;
+        _candidatesStale = true;
         return count;
     }
 
@@ -139,8 +140,10 @@ public sealed partial class FileQueueStore
         string source = _layout.MessagePath(from, id);
         await MessageFile.WriteAsync(_layout.NewTempPath(id), source, record, now, overwrite: true, cancellationToken).ConfigureAwait(false);
         if (!MessageFile.TryMove(source, _layout.MessagePath(to, id))) return false;
-        if (to == QueueName.Deferred) _deferredScanAfter = DateTimeOffset.MinValue;
-        _candidates.Clear(); // what became ready should not wait behind an older batch
+        if (to == QueueName.Deferred)
+            lock (_scanGate)
+                _deferredScanAfter = DateTimeOffset.MinValue;
+        _candidatesStale = true; // what became ready should not wait behind an older batch
         return true;
     }
 }

@@ -15,6 +15,14 @@ public sealed partial class FileQueueStore
     private const int ScanBatch = 1000;
     private readonly Queue<(QueueName Queue, string Path)> _candidates = new();
 
+    // One claim at a time in this process (the candidate batch is shared); the message itself is locked like any other work on it.
+    private readonly SemaphoreSlim _claimGate = new(1, 1);
+    // Guards the scan times, which deliveries running side by side move earlier.
+    private readonly Lock _scanGate = new();
+    // Set by queue-wide changes (flush, moves): the next claim drops its batch and scans again. A flag, not a
+    // Clear(), because the batch belongs to the claim in progress.
+    private volatile bool _candidatesStale;
+
     /// <summary>One shard: the file store serves one host.</summary>
     public int ShardCount => 1;
 
@@ -25,8 +33,25 @@ public sealed partial class FileQueueStore
 
     public async ValueTask<MessageLease?> ClaimNextAsync(string holder, TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
-        using var held = await _lock.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        await _claimGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ClaimOneAsync(holder, leaseDuration, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _claimGate.Release();
+        }
+    }
+
+    private async ValueTask<MessageLease?> ClaimOneAsync(string holder, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
         var now = _time.GetUtcNow();
+        if (_candidatesStale)
+        {
+            _candidatesStale = false;
+            _candidates.Clear();
+        }
         bool rescanned = false;
         while (true)
         {
@@ -38,8 +63,9 @@ public sealed partial class FileQueueStore
                 continue;
             }
             var (queue, path) = _candidates.Dequeue();
-            if (!IsStillDue(queue, path, now)) continue; // claimed, moved or renewed since the scan
             var id = new QueueId(Path.GetFileName(path));
+            using var held = await _lock.AcquireMessageAsync(id, cancellationToken).ConfigureAwait(false);
+            if (!IsStillDue(queue, path, now)) continue; // claimed, moved or renewed since the scan
             string activePath = _layout.MessagePath(QueueName.Active, id);
             if (queue != QueueName.Active && !MessageFile.TryMove(path, activePath)) continue;
             var record = await ReadOrQuarantineAsync(QueueName.Active, id, cancellationToken).ConfigureAwait(false);
@@ -61,7 +87,7 @@ public sealed partial class FileQueueStore
 
     public async ValueTask<MessageLease> RenewAsync(MessageLease lease, TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
-        using var held = await _lock.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        using var held = await _lock.AcquireMessageAsync(lease.Id, cancellationToken).ConfigureAwait(false);
         var record = await ReadFencedAsync(lease, cancellationToken).ConfigureAwait(false);
         record.LeaseExpires = _time.GetUtcNow() + leaseDuration;
         await SaveActiveAsync(lease.Id, record, cancellationToken).ConfigureAwait(false);
@@ -71,7 +97,7 @@ public sealed partial class FileQueueStore
     public async ValueTask<OutcomeResult> RecordOutcomeAsync(MessageLease lease, int recipientIndex, RecipientOutcome outcome, CancellationToken cancellationToken)
     {
         if (outcome.Status == RecipientStatus.Pending) throw new ArgumentException("an outcome cannot be pending", nameof(outcome));
-        using var held = await _lock.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        using var held = await _lock.AcquireMessageAsync(lease.Id, cancellationToken).ConfigureAwait(false);
         var record = await ReadFencedAsync(lease, cancellationToken).ConfigureAwait(false);
         var recipients = record.Envelope.Recipients;
         if ((uint)recipientIndex >= (uint)recipients.Count) throw new ArgumentOutOfRangeException(nameof(recipientIndex));
@@ -83,7 +109,7 @@ public sealed partial class FileQueueStore
 
     public async ValueTask<QueueName?> FinishAsync(MessageLease lease, DateTimeOffset retryAt, CancellationToken cancellationToken)
     {
-        using var held = await _lock.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        using var held = await _lock.AcquireMessageAsync(lease.Id, cancellationToken).ConfigureAwait(false);
         var record = await ReadFencedAsync(lease, cancellationToken).ConfigureAwait(false);
         string activePath = _layout.MessagePath(QueueName.Active, lease.Id);
         if (record.Envelope.Recipients.All(r => EnvelopeCodec.ToState(r).IsFinal))
@@ -99,7 +125,8 @@ public sealed partial class FileQueueStore
         // recovery (or the next claim) picks up again.
         await MessageFile.WriteAsync(_layout.NewTempPath(lease.Id), activePath, record, retryAt, overwrite: true, cancellationToken).ConfigureAwait(false);
         MessageFile.TryMove(activePath, _layout.MessagePath(QueueName.Deferred, lease.Id));
-        if (retryAt < _deferredScanAfter) _deferredScanAfter = retryAt;
+        lock (_scanGate)
+            if (retryAt < _deferredScanAfter) _deferredScanAfter = retryAt;
         return QueueName.Deferred;
     }
 
@@ -118,7 +145,8 @@ public sealed partial class FileQueueStore
     private List<string> DueFiles(QueueName queue, DateTimeOffset now, ref DateTimeOffset scanAfter)
     {
         var due = new List<string>();
-        if (now < scanAfter) return due;
+        lock (_scanGate)
+            if (now < scanAfter) return due;
         var next = now + RescanInterval;
         foreach (var info in _layout.Messages(queue))
         {
@@ -126,7 +154,8 @@ public sealed partial class FileQueueStore
             if (when <= now) due.Add(info.FullName);
             else if (when < next) next = when;
         }
-        scanAfter = due.Count > 0 ? DateTimeOffset.MinValue : next;
+        lock (_scanGate)
+            scanAfter = due.Count > 0 ? DateTimeOffset.MinValue : next < scanAfter || scanAfter <= now ? next : scanAfter;
         return due;
     }
 
@@ -141,7 +170,8 @@ public sealed partial class FileQueueStore
     private ValueTask SaveActiveAsync(QueueId id, MessageRecord record, CancellationToken cancellationToken)
     {
         var expires = record.LeaseExpires ?? _time.GetUtcNow();
-        if (expires < _activeScanAfter) _activeScanAfter = expires;
+        lock (_scanGate)
+            if (expires < _activeScanAfter) _activeScanAfter = expires;
         return MessageFile.WriteAsync(_layout.NewTempPath(id), _layout.MessagePath(QueueName.Active, id), record, expires, overwrite: true, cancellationToken);
     }
 
