@@ -247,9 +247,22 @@ internal sealed partial class SmtpSession
             await ReplyAsync("458 Unable to queue messages");
             return false;
         }
-        _ = SiteFlush.RunAsync(queue, domain, Log);
+        _ = FlushSiteAsync(queue, domain);
         await ReplyAsync("250 Queuing started");
         return false;
+    }
+
+    /// <summary>ETRN's flush runs after the reply, as Postfix's flush(8) does: a store error only gets a log line.</summary>
+    private async Task FlushSiteAsync(IQueueConsumer queue, string site)
+    {
+        try
+        {
+            await SiteFlush.RunAsync(queue, site, CancellationToken.None);
+        }
+        catch (Exception e) when (e is QueueUnavailableException or IOException)
+        {
+            Log($"warning: flush {site}: {e.Message}");
+        }
     }
 
     private async ValueTask<bool> QuitAsync()

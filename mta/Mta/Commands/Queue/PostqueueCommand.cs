@@ -51,7 +51,7 @@ internal static class PostqueueCommand
                     await FlushOneAsync(session.Store, new QueueId(argument!), cancellationToken).ConfigureAwait(false);
                     return 0;
                 default:
-                    await FlushSiteAsync(session.Store, argument!, cancellationToken).ConfigureAwait(false);
+                    await SiteFlush.RunAsync(session.Store, argument!, cancellationToken).ConfigureAwait(false); // every site: the queue is the index
                     return 0;
             }
         }
@@ -123,30 +123,6 @@ internal static class PostqueueCommand
     private static async Task FlushOneAsync(IQueueConsumer store, QueueId id, CancellationToken cancellationToken)
     {
         if (QueueId.IsValid(id.Value) && await store.GetAsync(id, cancellationToken).ConfigureAwait(false) is { Queue: QueueName.Deferred })
-            await store.RequeueAsync(id, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// postqueue -s: every deferred message with a recipient still to be delivered at SITE becomes ready now. Postfix
-    /// asks its flush(8) service, which keeps per-site logs only for fast_flush_domains; here the queue itself is
-    /// the index, so every site can be flushed.
-    /// </summary>
-    private static async Task FlushSiteAsync(IQueueConsumer store, string site, CancellationToken cancellationToken)
-    {
-        var due = new List<QueueId>();
-        await foreach (var message in store.ListAsync(QueueName.Deferred, cancellationToken).ConfigureAwait(false))
-        {
-            for (var i = 0; i < message.Envelope.Recipients.Count; i++)
-            {
-                var final = i < message.Recipients.Count && message.Recipients[i].IsFinal;
-                if (!final && SiteNames.IsAt(message.Envelope.Recipients[i].Address, site))
-                {
-                    due.Add(message.Id);
-                    break;
-                }
-            }
-        }
-        foreach (var id in due)
             await store.RequeueAsync(id, cancellationToken).ConfigureAwait(false);
     }
 }

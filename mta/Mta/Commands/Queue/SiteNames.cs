@@ -21,13 +21,6 @@ internal static class SiteNames
         return true;
     }
 
-    /// <summary>True when the address's domain is the site (case-insensitive; "[1.2.3.4]" matches a literal domain).</summary>
-    public static bool IsAt(string address, string site)
-    {
-        var at = address.LastIndexOf('@');
-        return at >= 0 && string.Equals(address[(at + 1)..], site, StringComparison.OrdinalIgnoreCase);
-    }
-
     private static bool IsAddressLiteral(string text) =>
         text.StartsWith("IPv6:", StringComparison.OrdinalIgnoreCase)
             ? IPAddress.TryParse(text[5..], out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
