@@ -121,7 +121,7 @@ public sealed class DeliveryEndToEndTests
     [Fact]
     public async Task MailThatExpiresIsReturnedWithAnRfc3464Report()
     {
-        var deadPort = SmtpSink.FreePort();
+        var deadPort = LocalPorts.Free();
         using var mta = new MtaInstance($"relayhost = [127.0.0.1]:{deadPort}\n{QuickRetries}\n" + """
             maximal_queue_lifetime = 2s
             virtual_mailbox_domains = v.example

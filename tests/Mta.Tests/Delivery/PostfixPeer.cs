@@ -17,7 +17,7 @@ internal sealed class PostfixPeer : IDisposable
     private readonly string _root = Directory.CreateTempSubdirectory("mta-postfix-peer-").FullName;
     private string ConfigDirectory => Path.Combine(_root, "etc");
     public string MailDirectory => Path.Combine(_root, "mail");
-    public int Port { get; } = SmtpSink.FreePort();
+    public int Port { get; } = LocalPorts.Free();
 
     public PostfixPeer()
     {
@@ -74,21 +74,7 @@ internal sealed class PostfixPeer : IDisposable
             postlog   unix-dgram n  -       n       -       1       postlogd
             """.Replace("\n            ", "\n"));
         Run("postfix", "-c", ConfigDirectory, "start");
-        var wait = Stopwatch.StartNew();
-        while (wait.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            try
-            {
-                using var probe = new TcpClient();
-                probe.Connect(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(100);
-            }
-        }
-        throw new TimeoutException($"the Postfix peer never listened: {Maillog}");
+        LocalPorts.WaitUntilListening(Port, TimeSpan.FromSeconds(20), () => $"the Postfix peer never listened: {Maillog}");
     }
 
     public string Maillog => File.Exists(Path.Combine(_root, "maillog")) ? File.ReadAllText(Path.Combine(_root, "maillog")) : "";

@@ -19,7 +19,7 @@ internal sealed partial class SmtpSink : IDisposable
 
     public SmtpSink(int? port = null, bool start = true)
     {
-        Port = port ?? FreePort();
+        Port = port ?? LocalPorts.Free();
         if (start)
             Start();
     }
@@ -32,21 +32,7 @@ internal sealed partial class SmtpSink : IDisposable
         foreach (var arg in new[] { "-u", Environment.UserName == "root" ? "nobody" : Environment.UserName, "-d", Path.Combine(_dumpDirectory, "%H%M%S."), $"127.0.0.1:{Port}", "128" })
             start.ArgumentList.Add(arg);
         _process = Process.Start(start)!;
-        var wait = Stopwatch.StartNew();
-        while (wait.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            try
-            {
-                using var probe = new TcpClient();
-                probe.Connect(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(50);
-            }
-        }
-        throw new TimeoutException("smtp-sink never listened");
+        LocalPorts.WaitUntilListening(Port, TimeSpan.FromSeconds(10), () => "smtp-sink never listened");
     }
 
     public void Stop()
@@ -98,13 +84,6 @@ internal sealed partial class SmtpSink : IDisposable
 
     [GeneratedRegex(@"(?im)^Message-I[dD]:\s*(<[^>\r\n]+>)")]
     private static partial Regex MessageIdHeader();
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public void Dispose()
     {

@@ -15,7 +15,7 @@ internal sealed class MtaInstance : IDisposable
     public string ConfigDirectory => Path.Combine(Root, "etc");
     public string QueueDirectory => Path.Combine(Root, "spool");
     public string MaillogPath => Path.Combine(Root, "maillog");
-    public int Port { get; } = FreePort();
+    public int Port { get; } = LocalPorts.Free();
     private Process? _master;
 
     /// <param name="extraMainCf">main.cf lines after the instance's own.</param>
@@ -100,16 +100,9 @@ internal sealed class MtaInstance : IDisposable
                 Thread.Sleep(100);
                 continue;
             }
-            try
-            {
-                using var probe = new TcpClient();
-                probe.Connect(IPAddress.Loopback, Port);
+            if (LocalPorts.IsListening(Port))
                 return;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(100);
-            }
+            Thread.Sleep(100);
         }
         throw new TimeoutException(HasSmtpd ? "smtpd never listened" : "master never logged its start");
     }
@@ -196,12 +189,5 @@ internal sealed class MtaInstance : IDisposable
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
         return start;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

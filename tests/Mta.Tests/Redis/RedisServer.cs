@@ -15,14 +15,7 @@ internal sealed class RedisServer : IAsyncDisposable
 {
     private Process? _process;
 
-    public RedisServer()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    public int Port { get; }
+    public int Port { get; } = LocalPorts.Free();
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("mta-redis-").FullName;
     public string Url => $"redis://127.0.0.1:{Port}";
 
