@@ -127,6 +127,10 @@ public sealed class ParameterSet
     /// <summary>The list split on commas and white space, { } groups kept whole.</summary>
     public IReadOnlyList<string> Get(ListParameter p) => Typed(p, () => ConfigList.Split(ExpandOrDefault(p)));
 
+    /// <summary>Whether parent_domain_matches_subdomains lists <paramref name="parameterName"/> ("example.com" then also matches its subdomains).</summary>
+    public bool ParentDomainMatchesSubdomains(string parameterName) =>
+        ConfigList.Split(Get(ParameterCatalogue.ParentDomainMatchesSubdomains)).Contains(parameterName, StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The list as a match list: '!' negation and /file/name contents inlined (read now, not cached).</summary>
     public IReadOnlyList<MatchListItem> GetMatchList(ListParameter p, Func<string, string>? readFile = null) =>
         MatchListParser.Parse(ExpandOrDefault(p), p.Name, readFile);

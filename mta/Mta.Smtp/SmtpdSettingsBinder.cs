@@ -68,7 +68,7 @@ public static class SmtpdSettingsBinder
             LocalHeaderRewriteSaslAuthenticated = localRewrite.Contains("permit_sasl_authenticated", StringComparer.OrdinalIgnoreCase),
             MyOrigin = p.Get(P.MyOrigin),
             FastFlushDomains = Policy.DomainMatchList.Parse("fast_flush_domains", p.Expand("fast_flush_domains"),
-                ConfigList.Split(p.Get(P.ParentDomainMatchesSubdomains)).Contains("fast_flush_domains", StringComparer.OrdinalIgnoreCase),
+                p.ParentDomainMatchesSubdomains("fast_flush_domains"),
                 Mta.Config.Tables.LookupTableFactory.Shared),
         };
     }

@@ -1,5 +1,4 @@
 using Mta.Config;
-using Mta.Config.Lists;
 using Mta.Config.Tables;
 using Mta.Smtp.Policy;
 using C = Mta.Config.ParameterCatalogue;
@@ -21,7 +20,6 @@ public static class RoutingSettingsBinder
         {
             throw new ConfigException(e.Message);
         }
-        var parents = ConfigList.Split(p.Get(C.ParentDomainMatchesSubdomains));
         return new RoutingSettings
         {
             Resolver = resolver,
@@ -36,7 +34,7 @@ public static class RoutingSettingsBinder
             DefaultTransport = p.Get(C.DefaultTransport),
             Relayhost = p.Get(C.Relayhost),
             TransportMaps = p.Get(C.TransportMaps),
-            TransportMapsParentStyle = parents.Contains(C.TransportMaps.Name, StringComparer.OrdinalIgnoreCase),
+            TransportMapsParentStyle = p.ParentDomainMatchesSubdomains(C.TransportMaps.Name),
             RelocatedMaps = p.Get(C.RelocatedMaps),
             RelocatedPrefixEnable = p.Get(C.RelocatedPrefixEnable),
             RecipientDelimiter = p.Get(C.RecipientDelimiter),

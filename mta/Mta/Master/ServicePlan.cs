@@ -44,7 +44,7 @@ internal static class ServicePlan
             limiter ??= SharedClientLimiter(config, log);
             var limits = new ClientLimits(PolicySettingsBinder.BindClientLimits(parameters), limiter,
                 NetworkMatchList.Parse("smtpd_client_event_limit_exceptions", PolicySettingsBinder.ClientEventLimitExceptions(parameters),
-                    ParentMatches(parameters, "smtpd_client_event_limit_exceptions"), LookupTableFactory.Shared));
+                    parameters.ParentDomainMatchesSubdomains("smtpd_client_event_limit_exceptions"), LookupTableFactory.Shared));
             var addresses = ListenAddresses(service.Endpoint!, parameters);
             for (var i = 0; i < addresses.Count; i++)
             {
@@ -93,9 +93,6 @@ internal static class ServicePlan
         options.ClientName = "mta-anvil";
         return ConnectionMultiplexer.Connect(options);
     }
-
-    private static bool ParentMatches(ParameterSet p, string name) =>
-        Mta.Config.Lists.ConfigList.Split(p.Get(ParameterCatalogue.ParentDomainMatchesSubdomains)).Any(n => n.Equals(name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>smtpd_sasl_path names a user:password table (e.g. mounted from a Kubernetes Secret) when AUTH is on.</summary>
     private static PasswordTable? SaslCredentials(ParameterSet p)
