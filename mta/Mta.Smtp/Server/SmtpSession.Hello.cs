@@ -249,7 +249,7 @@ internal sealed partial class SmtpSession
         }
         _ = FlushSiteAsync(queue, domain);
         await ReplyAsync("250 Queuing started");
-        return false;
+        return true;
     }
 
     /// <summary>ETRN's flush runs after the reply, as Postfix's flush(8) does: a store error only gets a log line.</summary>

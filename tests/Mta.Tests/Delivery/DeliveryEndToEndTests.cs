@@ -107,15 +107,19 @@ public sealed class DeliveryEndToEndTests
             MtaInstance.DeliveryAgents);
         mta.Start();
         await TestMail.SendAsync(mta.Port, TestMail.Create("sender@client.example", "rcpt@remote.example", "<etrn@client.example>"));
-        Assert.True(await TestMail.WaitForAsync(() => mta.Maillog.Contains("status=deferred"), DeliveryLimit), mta.Maillog);
+        // In deferred/, not just logged as deferred: ETRN flushes the deferred queue, as Postfix's flush(8) does.
+        Assert.True(await TestMail.WaitForAsync(() => mta.QueuedAsync().Result is [{ Queue: QueueName.Deferred }], DeliveryLimit), mta.Maillog);
 
         sink.Start();
         await using (var dialog = await SmtpDialog.OpenAsync(mta.Port))
         {
             Assert.Equal("459 <other.example>: service unavailable", await dialog.CommandAsync("ETRN other.example"));
             Assert.Equal("250 Queuing started", await dialog.CommandAsync("ETRN remote.example"));
+            Assert.Equal("221 2.0.0 Bye", await dialog.CommandAsync("QUIT"));
         }
         Assert.True(sink.WaitFor(got => got.Contains("<etrn@client.example>"), DeliveryLimit), mta.Maillog);
+        // The accepted ETRN counts as a success, the refused one as an error.
+        Assert.True(await TestMail.WaitForAsync(() => mta.Maillog.Contains(" ehlo=1 etrn=1/2 quit=1 commands=3/4"), DeliveryLimit), mta.Maillog);
     }
 
     [Fact]
