@@ -59,7 +59,8 @@ public sealed class DeliveryEndToEndTests
         var delivered = MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(peer.Delivered()[0])));
         Assert.Equal("to-postfix@client.example", delivered.MessageId);
         Assert.Contains(delivered.Headers, h => h.Field == "Received" && h.Value.Contains("mx.test.example"));
-        Assert.Contains("status=sent (250 2.0.0 Ok: queued as ", mta.Maillog);
+        // The peer may hold the mail before our queue manager has logged its 250.
+        Assert.True(await TestMail.WaitForAsync(() => mta.Maillog.Contains("status=sent (250 2.0.0 Ok: queued as "), DeliveryLimit), mta.Maillog);
     }
 
     [Fact]
@@ -78,6 +79,8 @@ public sealed class DeliveryEndToEndTests
         var text = File.ReadAllText(Directory.GetFiles(newDirectory)[0]);
         Assert.Contains("<virtual@client.example>", text);
         Assert.Contains(SmtpSink.EndMarker, text);
+        // The agent writes the mailbox before the queue manager logs its result: wait for the line, then check its shape.
+        Assert.True(await TestMail.WaitForAsync(() => mta.Maillog.Contains("status=sent"), DeliveryLimit), mta.Maillog);
         Assert.Matches(@"postfix/virtual\[\d+\]: \w+: to=<alice@v\.example>, relay=virtual, .*status=sent \(delivered to maildir\)", mta.Maillog);
     }
 
@@ -90,6 +93,7 @@ public sealed class DeliveryEndToEndTests
         await TestMail.SendAsync(mta.Port, TestMail.Create("sender@client.example", "rcpt@remote.example", "<comes-back@client.example>"));
 
         Assert.True(await TestMail.WaitForAsync(() => mta.Maillog.Contains("status=deferred"), DeliveryLimit), mta.Maillog);
+        Assert.True(await TestMail.WaitForAsync(() => mta.QueuedAsync().Result is [{ Queue: QueueName.Deferred }], DeliveryLimit), mta.Maillog);
         var queued = Assert.Single(await mta.QueuedAsync());
         Assert.Contains(queued.Recipients, r => r.Status == RecipientStatus.Deferred);
 
